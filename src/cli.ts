@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { composeSession } from './app/compose.js';
+import { UserError, errorMessage } from './core/errors.js';
+import { runScript } from './headless/run-script.js';
+
+declare const CODESLEUTH_VERSION: string | undefined;
+
+/** The package root: dist/cli.js lives one level below it (src/cli.ts too, in tests). */
+const INSTALL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const VERSION = typeof CODESLEUTH_VERSION === 'string' ? CODESLEUTH_VERSION : '0.0.0-dev';
+
+const HELP = `codesleuth ${VERSION} — from an idea to shipped code, with a human at every gate
+
+Usage:
+  codesleuth [--home DIR]                 open the REPL (type \`Start agent 0\`)
+  codesleuth --script FILE [--home DIR]   run the lines of FILE (- for standard input) without the UI
+  codesleuth --help | --version
+
+Options:
+  --home DIR     where config/ and artifacts/ live (also CODESLEUTH_HOME; default: the install)
+  --script FILE  headless: one command or answer per line; exit code 0 only if every line succeeded
+
+When standard input is not a terminal, the lines are read from it as with --script -.
+NO_COLOR turns colour off.`;
+
+interface Io {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly stdin: NodeJS.ReadStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs the CLI; resolves to the process exit code. Errors a person can fix exit 2. */
+export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }): Promise<number> {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...argv],
+        options: {
+          help: { type: 'boolean', short: 'h' },
+          version: { type: 'boolean', short: 'v' },
+          home: { type: 'string' },
+          script: { type: 'string' },
+        },
+        allowPositionals: false,
+        strict: true,
+      });
+    } catch (error) {
+      throw new UserError(errorMessage(error), { hint: 'Run codesleuth --help for the options.', exitCode: 2 });
+    }
+    const { values } = parsed;
+    if (values.help) {
+      io.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    if (values.version) {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const home = path.resolve(io.cwd, values.home ?? io.env.CODESLEUTH_HOME ?? INSTALL_DIR);
+    const session = composeSession({ homeDir: home, installDir: INSTALL_DIR, cwd: io.cwd });
+    const color = io.stdout.isTTY === true && !('NO_COLOR' in io.env);
+
+    if (values.script !== undefined || !io.stdin.isTTY) {
+      const source = values.script ?? '-';
+      let text: string;
+      try {
+        text = source === '-' ? await readAll(io.stdin) : await readFile(path.resolve(io.cwd, source), 'utf8');
+      } catch (error) {
+        throw new UserError(`Cannot read the script ${source}: ${errorMessage(error)}`, { hint: 'Check the path.', exitCode: 2 });
+      }
+      return await runScript(session, text.split(/\r?\n/), (t) => io.stdout.write(t), color);
+    }
+    const { runRepl } = await import('./ui/run-repl.js');
+    return await runRepl(session, VERSION);
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.stderr.write(`codesleuth: ${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`codesleuth: unexpected error: ${errorMessage(error)}\n`);
+    return 1;
+  }
+}

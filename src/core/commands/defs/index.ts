@@ -1,0 +1,33 @@
+import { CommandRegistry } from '../registry.js';
+import { buildCommand } from './build.js';
+import { criticCommand } from './critic.js';
+import { helpCommand } from './help.js';
+import { pauseCommand } from './pause.js';
+import { pipelineCommand } from './pipeline.js';
+import { planCommand } from './plan.js';
+import { quitCommand } from './quit.js';
+import { resetCommand } from './reset.js';
+import { resumeCommand } from './resume.js';
+import { securityCommand } from './security.js';
+import { stateCommand } from './state.js';
+import { statusCommand } from './status.js';
+import { verifyCommand } from './verify.js';
+
+/** The registry with every built-in command, in the order `!help` lists them. */
+export function createBuiltinRegistry(): CommandRegistry {
+  return new CommandRegistry([
+    helpCommand,
+    statusCommand,
+    stateCommand,
+    pipelineCommand,
+    planCommand,
+    buildCommand,
+    criticCommand,
+    securityCommand,
+    verifyCommand,
+    pauseCommand,
+    resumeCommand,
+    resetCommand,
+    quitCommand,
+  ]);
+}

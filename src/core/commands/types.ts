@@ -1,0 +1,51 @@
+import type { Handoff } from '../handoff/handoff.schema.js';
+import type { Gate } from '../pipeline/gates.js';
+import type { Position } from '../pipeline/pipeline.machine.js';
+import type { Stage } from '../pipeline/stages.js';
+import type { EntryInput } from '../transcript.js';
+import type { CommandRegistry } from './registry.js';
+
+/** Where a command may run: any time, only with an open project, or only in given stages. */
+export type CommandAvailability =
+  | { readonly kind: 'always' }
+  | { readonly kind: 'project' }
+  | { readonly kind: 'stages'; readonly stages: readonly (Stage | 'paused')[] };
+
+/** What a command sees: read-only views; it changes nothing itself. */
+export interface CommandContext {
+  readonly args: string;
+  readonly registry: CommandRegistry;
+  readonly project?: OpenProjectView;
+}
+
+/** The open project as commands see it. */
+export interface OpenProjectView {
+  readonly handoff: Handoff;
+  readonly position: Position;
+  readonly agentState: 'idle' | 'running' | 'waiting';
+  readonly handoffPath: string;
+}
+
+/** A question the person must answer before something irreversible happens. */
+export type ConfirmAction = { readonly kind: 'reset' };
+
+/**
+ * What running a command produced. The session interprets it in exactly one `switch`;
+ * commands never perform side effects themselves.
+ */
+export type CommandResult =
+  | { readonly kind: 'message'; readonly entries: readonly EntryInput[]; readonly failed?: boolean }
+  | { readonly kind: 'gate'; readonly gate: Gate }
+  | { readonly kind: 'pipeline'; readonly event: 'PAUSE' | 'RESUME' }
+  | { readonly kind: 'confirm'; readonly prompt: string; readonly action: ConfirmAction }
+  | { readonly kind: 'quit' };
+
+/** A bang command. One file per command under `defs/`. */
+export interface CommandDefinition {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly availability: CommandAvailability;
+  readonly summary: string;
+  readonly usage: string;
+  run(ctx: CommandContext): CommandResult;
+}

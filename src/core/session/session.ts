@@ -1,0 +1,441 @@
+import { parseInput } from '../commands/parser.js';
+import type { CommandRegistry, Place } from '../commands/registry.js';
+import { suggestGate } from '../commands/nl-hints.js';
+import type { CommandResult, ConfirmAction, OpenProjectView } from '../commands/types.js';
+import type { RegisteredProject } from '../context/context.schema.js';
+import { errorMessage } from '../errors.js';
+import { GATE_SPECS, checkGate, type Gate } from '../pipeline/gates.js';
+import { STAGE_INFO, agentLabel } from '../pipeline/stages.js';
+import type { Platform } from '../platforms/platform.schema.js';
+import { entry, type EntryInput, type TranscriptEntry } from '../transcript.js';
+import { formatProblems } from '../validation.js';
+import { OpenProject } from './open-project.js';
+import type { SessionPorts } from './ports.js';
+import { openNewProject, resumeProject, type DraftProject } from './project-lifecycle.js';
+import { WELCOME_QUESTIONS, bannerBlocks, buildTargetsBlock, resumeMenu, setupBlock } from './startup-blocks.js';
+import { refuseProjectDirectory } from './project-paths.js';
+import { matchPlatform } from '../platforms/platform.schema.js';
+
+/** What the session is waiting for from the person's next plain line. */
+type Dialog =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'resume-menu'; readonly projects: readonly RegisteredProject[]; readonly platforms: readonly Platform[] }
+  | { readonly kind: 'brief'; readonly platforms: readonly Platform[] }
+  | { readonly kind: 'platform'; readonly platforms: readonly Platform[]; readonly brief: string }
+  | { readonly kind: 'directory'; readonly platforms: readonly Platform[]; readonly brief: string; readonly platform: Platform }
+  | { readonly kind: 'git-init'; readonly platforms: readonly Platform[]; readonly draft: DraftProject }
+  | { readonly kind: 'confirm'; readonly action: ConfirmAction };
+
+/** What the status bar shows. */
+export interface SessionStatus {
+  readonly project?: string;
+  readonly stage?: string;
+  readonly agent: string;
+  readonly budget: string;
+  readonly waitingFor?: string;
+}
+
+/** What the UI and the headless runner hear from the session: one stream for both. */
+export type SessionEvent = { readonly type: 'entry'; readonly entry: TranscriptEntry } | { readonly type: 'status'; readonly status: SessionStatus };
+
+/** How one submitted line ended: `ok` is false when it printed an error. */
+export interface SubmitOutcome {
+  readonly ok: boolean;
+  readonly quit: boolean;
+}
+
+/**
+ * The Orchestrator's side of the REPL: takes lines, runs the startup protocol and commands,
+ * drives the pipeline machine, and reports everything as transcript entries.
+ */
+export class Session {
+  private readonly listeners = new Set<(event: SessionEvent) => void>();
+  private dialog: Dialog = { kind: 'none' };
+  private project: OpenProject | undefined;
+  private nextId = 1;
+  private errorsThisLine = 0;
+
+  constructor(
+    private readonly ports: SessionPorts,
+    private readonly registry: CommandRegistry,
+  ) {}
+
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  status(): SessionStatus {
+    const waitingFor = this.waitingFor();
+    const base = { agent: 'Orchestrator (agent 0)', budget: 'budget: not set' };
+    if (!this.project) return waitingFor ? { ...base, waitingFor } : base;
+    const position = this.project.position();
+    const status: SessionStatus = {
+      ...base,
+      project: this.project.handoff.project.name,
+      stage: position.paused ? `${position.stage} (paused)` : position.stage,
+      agent: agentLabel(position.stage),
+    };
+    return waitingFor ? { ...status, waitingFor } : status;
+  }
+
+  /** Handles one line of input. Never throws: failures become error entries. */
+  async submit(line: string): Promise<SubmitOutcome> {
+    this.errorsThisLine = 0;
+    if (line.trim() !== '') this.emit({ tone: 'user', text: `› ${line.trim()}` });
+    let quit = false;
+    try {
+      quit = await this.handle(line);
+    } catch (error) {
+      this.emit(entry.error(`Something went wrong: ${errorMessage(error)}. Nothing was lost; the last saved state is in HANDOFF.json.`));
+    }
+    this.emitStatus();
+    return { ok: this.errorsThisLine === 0, quit };
+  }
+
+  /** Ctrl+C: drops a pending question. Returns false when there was nothing to cancel. */
+  cancel(): boolean {
+    if (this.dialog.kind === 'none') return false;
+    this.dialog = { kind: 'none' };
+    this.emit(entry.warning('Cancelled. Type `Start agent 0` to begin again, or !help.'));
+    this.emitStatus();
+    return true;
+  }
+
+  /** Saves nothing new (every transition is already saved) and releases the project lock. */
+  async shutdown(): Promise<void> {
+    const project = this.project;
+    this.project = undefined;
+    if (project) await project.close();
+  }
+
+  private async handle(line: string): Promise<boolean> {
+    const parsed = parseInput(line, this.registry, this.place());
+    switch (parsed.kind) {
+      case 'empty':
+        return false;
+      case 'start-agent':
+        if (parsed.agent !== 0) {
+          this.emit(entry.error(`Only agent 0, the Orchestrator, is started by hand; agent ${parsed.agent} is started by its gate command. Type \`Start agent 0\`.`));
+          return false;
+        }
+        await this.startOrchestrator();
+        return false;
+      case 'unknown-command':
+        this.emit(
+          entry.error(
+            parsed.suggestion
+              ? `Unknown command !${parsed.name}. Did you mean !${parsed.suggestion}? Type !help for the list.`
+              : `Unknown command !${parsed.name}. Type !help for the commands valid now.`,
+          ),
+        );
+        return false;
+      case 'unavailable':
+        this.emit(entry.error(parsed.reason));
+        return false;
+      case 'command': {
+        const view = this.view();
+        const result = parsed.definition.run({ args: parsed.args, registry: this.registry, ...(view ? { project: view } : {}) });
+        return this.apply(result);
+      }
+      case 'text':
+        await this.answer(parsed.text);
+        return false;
+    }
+  }
+
+  /** The one place a command's result is carried out. */
+  private async apply(result: CommandResult): Promise<boolean> {
+    switch (result.kind) {
+      case 'message':
+        for (const e of result.entries) this.emit(e);
+        return false;
+      case 'gate':
+        await this.passGate(result.gate);
+        return false;
+      case 'pipeline':
+        await this.pauseOrResume(result.event);
+        return false;
+      case 'confirm':
+        this.dialog = { kind: 'confirm', action: result.action };
+        this.emit(entry.warning(result.prompt));
+        return false;
+      case 'quit':
+        await this.shutdown();
+        this.emit(entry.info('Saved. Goodbye.'));
+        return true;
+    }
+  }
+
+  private async startOrchestrator(): Promise<void> {
+    if (this.project) {
+      this.emit(entry.info(`The Orchestrator is already running for ${this.project.handoff.project.name}. Type !status to see where it stands.`));
+      return;
+    }
+    this.dialog = { kind: 'none' };
+    const context = await this.ports.config.readContext();
+    switch (context.kind) {
+      case 'missing':
+        this.emit(setupBlock(`${context.file} does not exist`));
+        return;
+      case 'unreadable':
+        this.emit(entry.error(`Cannot read ${context.file}: ${context.message}. Check its permissions, then type \`Start agent 0\` again.`));
+        return;
+      case 'invalid':
+        this.emit(
+          entry.error(
+            `${context.file} is not valid:\n${formatProblems(context.problems)}\nNothing was changed. Fix the field, or move the file aside and run \`bash SETUP.sh\` to create a fresh one.`,
+          ),
+        );
+        return;
+      case 'ok':
+        break;
+    }
+    if (!context.value._setup_complete) {
+      this.emit(setupBlock(`${context.file} says _setup_complete is false`));
+      return;
+    }
+    const platforms = await this.ports.config.readPlatforms();
+    if (platforms.kind !== 'ok') {
+      const why = platforms.kind === 'invalid' ? formatProblems(platforms.problems) : platforms.kind === 'unreadable' ? platforms.message : 'the file is missing';
+      this.emit(entry.error(`Cannot load the build targets from ${platforms.file}: ${why}\nRestore it from the CodeSleuth install (git checkout config/platforms.json).`));
+      return;
+    }
+    const projects = context.value.registered_projects;
+    if (projects.length > 0) {
+      this.dialog = { kind: 'resume-menu', projects, platforms: platforms.value };
+      this.emit(resumeMenu(projects));
+      return;
+    }
+    this.emit(entry.success('✓ Setup verified — no registered projects found. Starting a new project.'));
+    for (const block of bannerBlocks(context.value, this.registry)) this.emit(block);
+    this.beginWelcome(platforms.value);
+  }
+
+  private beginWelcome(platforms: readonly Platform[]): void {
+    this.emit(buildTargetsBlock(platforms));
+    this.dialog = { kind: 'brief', platforms };
+    this.emit(entry.plain(WELCOME_QUESTIONS.brief));
+  }
+
+  /** Plain text: an answer to the pending question, a hint, or words for the agent. */
+  private async answer(text: string): Promise<void> {
+    const dialog = this.dialog;
+    switch (dialog.kind) {
+      case 'none':
+        return this.talkToAgent(text);
+      case 'resume-menu':
+        return this.chooseFromMenu(text, dialog);
+      case 'brief':
+        this.dialog = { kind: 'platform', platforms: dialog.platforms, brief: text };
+        this.emit(entry.plain(WELCOME_QUESTIONS.platform(dialog.platforms)));
+        return;
+      case 'platform': {
+        const platform = matchPlatform(text, dialog.platforms);
+        if (!platform) {
+          this.emit(entry.error(`I did not recognise "${text}" as a platform. Answer with one of: ${dialog.platforms.map((p) => p.name).join(', ')}.`));
+          return;
+        }
+        this.dialog = { kind: 'directory', platforms: dialog.platforms, brief: dialog.brief, platform };
+        this.emit(entry.info(`Target: ${platform.name} — ${platform.toolchain}. ${platform.notes}.`));
+        this.emit(entry.plain(WELCOME_QUESTIONS.directory));
+        return;
+      }
+      case 'directory':
+        return this.chooseDirectory(text, dialog);
+      case 'git-init':
+        return this.confirmGitInit(text, dialog);
+      case 'confirm':
+        return this.confirm(text, dialog.action);
+    }
+  }
+
+  private talkToAgent(text: string): void {
+    if (!this.project) {
+      this.emit(entry.hint('Type `Start agent 0` to start the Orchestrator, or !help for the commands.'));
+      return;
+    }
+    const position = this.project.position();
+    const hint = suggestGate(text, position.stage);
+    if (hint) {
+      this.emit(entry.hint(hint.message));
+      return;
+    }
+    this.emit(entry.warning(`No agent is running yet for ${STAGE_INFO[position.stage].label}, so your message was not sent anywhere. Type !help for what you can do now.`));
+  }
+
+  private async chooseFromMenu(text: string, dialog: Extract<Dialog, { kind: 'resume-menu' }>): Promise<void> {
+    if (/^n(ew)?$/i.test(text)) {
+      const context = await this.ports.config.readContext();
+      if (context.kind === 'ok') for (const block of bannerBlocks(context.value, this.registry)) this.emit(block);
+      this.beginWelcome(dialog.platforms);
+      return;
+    }
+    const choice = Number(text);
+    const chosen = Number.isInteger(choice) ? dialog.projects[choice - 1] : undefined;
+    if (!chosen) {
+      this.emit(entry.error(`Type a number from 1 to ${dialog.projects.length} to resume a project, or N for a new one.`));
+      return;
+    }
+    const result = await resumeProject(this.ports, chosen);
+    for (const e of result.entries) this.emit(e);
+    if (result.project) {
+      this.project = result.project;
+      this.dialog = { kind: 'none' };
+    }
+  }
+
+  private async chooseDirectory(text: string, dialog: Extract<Dialog, { kind: 'directory' }>): Promise<void> {
+    const directory = this.ports.workspace.resolveDirectory(text);
+    const refusal = refuseProjectDirectory(directory, this.ports.env.installDir, this.ports.env.homeDir);
+    if (refusal) {
+      this.emit(entry.error(`${refusal}\nType another directory.`));
+      return;
+    }
+    const info = await this.ports.workspace.inspect(directory);
+    if (info.kind === 'not-a-directory') {
+      this.emit(entry.error(`${directory} exists and is a file, not a directory. Type another directory.`));
+      return;
+    }
+    if (info.kind === 'missing') {
+      await this.ports.workspace.createDirectory(directory);
+      this.emit(entry.info(`Created ${directory}.`));
+    }
+    const draft: DraftProject = { brief: dialog.brief, platform: dialog.platform, directory };
+    if (info.kind === 'directory' && info.isGitRepo) return this.createProject(draft, dialog.platforms);
+    this.dialog = { kind: 'git-init', platforms: dialog.platforms, draft };
+    this.emit(entry.warning(`${directory} is not a git repository. CodeSleuth records each task as a commit there. Initialise one now? (yes/no)`));
+  }
+
+  private async confirmGitInit(text: string, dialog: Extract<Dialog, { kind: 'git-init' }>): Promise<void> {
+    if (/^y(es)?$/i.test(text)) {
+      await this.ports.workspace.initGitRepository(dialog.draft.directory);
+      this.emit(entry.success(`Initialised a git repository in ${dialog.draft.directory}.`));
+      return this.createProject(dialog.draft, dialog.platforms);
+    }
+    if (/^no?$/i.test(text)) {
+      this.dialog = { kind: 'directory', platforms: dialog.platforms, brief: dialog.draft.brief, platform: dialog.draft.platform };
+      this.emit(entry.warning('The project needs a git repository. Type another directory (one that is a git repository, or answer yes next time).'));
+      return;
+    }
+    this.emit(entry.error('Please answer yes or no.'));
+  }
+
+  private async createProject(draft: DraftProject, platforms: readonly Platform[]): Promise<void> {
+    const result = await openNewProject(this.ports, draft);
+    for (const e of result.entries) this.emit(e);
+    if (result.project) {
+      this.project = result.project;
+      this.dialog = { kind: 'none' };
+    } else {
+      this.dialog = { kind: 'directory', platforms, brief: draft.brief, platform: draft.platform };
+    }
+  }
+
+  private async passGate(gate: Gate): Promise<void> {
+    const project = this.project!;
+    const spec = GATE_SPECS[gate];
+    const evidence = await project.gatherEvidence(gate);
+    const check = checkGate(gate, evidence);
+    const approval = {
+      gate,
+      at: this.ports.env.now().toISOString(),
+      artifacts: evidence.flatMap((e) => (e.status === 'valid' ? [{ name: e.name, sha256: e.sha256 }] : [])),
+    };
+    const outcome = await project.send({ type: 'GATE', gate, evidence }, spec.command, approval);
+    if (!outcome.moved) {
+      const reasons = check.open ? ['the pipeline is not in a stage this gate leaves'] : check.refusals.map((r) => `• ${r.reason} — ${r.remedy}.`);
+      this.emit(entry.error(`${spec.command} refused: the ${STAGE_INFO[spec.to].label} stage needs what ${STAGE_INFO[spec.from].label} produces.\n${reasons.join('\n')}`));
+      return;
+    }
+    await this.registerQuietly(project);
+    this.emit(
+      entry.success(
+        `${spec.command} passed: ${STAGE_INFO[outcome.from.stage].label} → ${STAGE_INFO[outcome.to.stage].label}. HANDOFF.json is now v${project.handoff.version}; ${agentLabel(outcome.to.stage)} is active.`,
+      ),
+    );
+  }
+
+  private async pauseOrResume(event: 'PAUSE' | 'RESUME'): Promise<void> {
+    const project = this.project!;
+    const outcome = await project.send({ type: event }, event === 'PAUSE' ? '!pause' : '!resume');
+    await this.registerQuietly(project);
+    const label = STAGE_INFO[outcome.to.stage].label;
+    this.emit(
+      event === 'PAUSE'
+        ? entry.success(`Paused in ${label}; state saved to ${this.ports.projects.handoffPath(project.id)}. Type !resume to continue, or leave and pick the project from the menu later.`)
+        : entry.success(`Resumed ${label}; ${agentLabel(outcome.to.stage)} is active.`),
+    );
+  }
+
+  private async confirm(text: string, action: ConfirmAction): Promise<void> {
+    this.dialog = { kind: 'none' };
+    if (text.trim().toLowerCase() !== 'yes') {
+      this.emit(entry.info('Reset cancelled; nothing changed.'));
+      return;
+    }
+    switch (action.kind) {
+      case 'reset': {
+        const project = this.project!;
+        const backup = await this.ports.projects.backupHandoff(project.id);
+        await project.send({ type: 'RESET' }, '!reset');
+        await this.registerQuietly(project);
+        this.emit(entry.success(`Reset to Discovery. The previous state is backed up at ${backup}.`));
+      }
+    }
+  }
+
+  private async registerQuietly(project: OpenProject): Promise<void> {
+    try {
+      await project.register();
+    } catch (error) {
+      this.emit(entry.warning(`HANDOFF.json is saved, but config/context.json could not be updated: ${errorMessage(error)}. The resume menu may show an older stage.`));
+    }
+  }
+
+  private place(): Place {
+    if (!this.project) return { kind: 'no-project' };
+    const position = this.project.position();
+    return { kind: 'project', stage: position.stage, paused: position.paused };
+  }
+
+  private view(): OpenProjectView | undefined {
+    if (!this.project) return undefined;
+    return {
+      handoff: this.project.handoff,
+      position: this.project.position(),
+      agentState: 'idle',
+      handoffPath: this.ports.projects.handoffPath(this.project.id),
+    };
+  }
+
+  private waitingFor(): string | undefined {
+    switch (this.dialog.kind) {
+      case 'none':
+        return undefined;
+      case 'resume-menu':
+        return 'a project number or N';
+      case 'brief':
+        return 'what the project does';
+      case 'platform':
+        return 'the target platform';
+      case 'directory':
+        return 'the project directory';
+      case 'git-init':
+        return 'yes/no: initialise git';
+      case 'confirm':
+        return 'yes to confirm';
+    }
+  }
+
+  private emit(input: EntryInput): void {
+    if (input.tone === 'error') this.errorsThisLine++;
+    const e: TranscriptEntry = { ...input, id: this.nextId++ };
+    for (const listener of this.listeners) listener({ type: 'entry', entry: e });
+  }
+
+  private emitStatus(): void {
+    const status = this.status();
+    for (const listener of this.listeners) listener({ type: 'status', status });
+  }
+}

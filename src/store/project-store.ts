@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { handoffSchema, type Handoff } from '../core/handoff/handoff.schema.js';
+import type { ArtifactRead, ProjectStorePort } from '../core/session/ports.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { acquireProjectLock } from './project-lock.js';
+import { readJsonFile } from './read-json.js';
+
+/** artifacts/<project-id>/ under the CodeSleuth home. */
+export function createProjectStore(homeDir: string, now: () => Date = () => new Date()): ProjectStorePort {
+  const projectDir = (id: string) => path.join(homeDir, 'artifacts', id);
+  const handoffPath = (id: string) => path.join(projectDir(id), 'HANDOFF.json');
+
+  return {
+    handoffPath,
+
+    loadHandoff: (id) => readJsonFile(handoffPath(id), handoffSchema),
+
+    saveHandoff: (id, handoff: Handoff) => writeFileAtomic(handoffPath(id), `${JSON.stringify(handoff, null, 2)}\n`),
+
+    async backupHandoff(id) {
+      const dir = path.join(projectDir(id), 'backups');
+      await mkdir(dir, { recursive: true });
+      const target = path.join(dir, `HANDOFF-${now().toISOString().replace(/[:.]/g, '-')}.json`);
+      await copyFile(handoffPath(id), target);
+      return target;
+    },
+
+    async readArtifact(id, name): Promise<ArtifactRead> {
+      try {
+        const bytes = await readFile(path.join(projectDir(id), name));
+        return { kind: 'ok', text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+        throw error;
+      }
+    },
+
+    lock: (id) => acquireProjectLock(path.join(projectDir(id), '.lock')),
+  };
+}
