@@ -59,6 +59,9 @@ export async function acquireProjectLock(file: string): Promise<LockOutcome> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = await readHolder(file);
+    if (heldByThisProcess.has(file)) {
+      return { kind: 'held', pid: process.pid, since: holder?.since ?? 'now', file };
+    }
     if (holder && holder.pid !== process.pid && holder.host === hostname() && isAlive(holder.pid)) {
       return { kind: 'held', pid: holder.pid, since: holder.since, file };
     }

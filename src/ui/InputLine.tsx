@@ -16,6 +16,12 @@ export function InputLine({ busy, onSubmit }: { readonly busy: boolean; readonly
     { isActive: !busy },
   );
 
+  const submit = (line: string) => {
+    history.current.push(line);
+    setValue('');
+    onSubmit(line);
+  };
+
   if (busy) {
     return (
       <Box paddingX={1}>
@@ -28,13 +34,14 @@ export function InputLine({ busy, onSubmit }: { readonly busy: boolean; readonly
       <Text color="cyan">› </Text>
       <TextInput
         value={value}
-        onChange={setValue}
-        placeholder="Start agent 0, a !command, or a message"
-        onSubmit={(line) => {
-          history.current.push(line);
-          setValue('');
-          onSubmit(line);
+        onChange={(next) => {
+          // A pasted line arrives with its newline in one chunk: submit it like Enter would.
+          const newline = next.search(/[\r\n]/);
+          if (newline === -1) setValue(next);
+          else submit(next.slice(0, newline));
         }}
+        placeholder="Start agent 0, a !command, or a message"
+        onSubmit={submit}
       />
     </Box>
   );

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS } from '../../../src/core/pipeline/artifacts.js';
+import { checkGate, gateForStage } from '../../../src/core/pipeline/gates.js';
+
+const SHA = 'b'.repeat(64);
+
+describe('checkGate', () => {
+  it('opens when every artifact is valid', () => {
+    expect(checkGate('plan', [{ name: 'feature-spec.md', status: 'valid', sha256: SHA }])).toEqual({ open: true });
+  });
+
+  it('names each missing artifact and who produces it', () => {
+    const check = checkGate('build', [{ name: 'TDD.md', status: 'valid', sha256: SHA }]);
+    expect(check.open).toBe(false);
+    if (check.open) return;
+    expect(check.refusals.map((r) => r.artifact)).toEqual(['INTERFACES.md', 'TASK-GRAPH.md']);
+    expect(check.refusals[0]?.reason).toBe('INTERFACES.md does not exist yet');
+    expect(check.refusals[0]?.remedy).toContain('agent 2 (Planner)');
+  });
+
+  it('passes on the problems of an invalid artifact, with line numbers', () => {
+    const check = checkGate('plan', [
+      { name: 'feature-spec.md', status: 'invalid', sha256: SHA, problems: [{ line: 3, message: 'bad table' }, { message: 'missing Users' }] },
+    ]);
+    expect(check.open).toBe(false);
+    if (check.open) return;
+    expect(check.refusals[0]?.reason).toBe('feature-spec.md does not validate: line 3: bad table; missing Users');
+  });
+
+  it('maps stages to the gate that leaves them', () => {
+    expect(gateForStage('discovery')?.command).toBe('!plan');
+    expect(gateForStage('security')?.command).toBe('!verify');
+    expect(gateForStage('maintenance')).toBeUndefined();
+  });
+});
+
+describe('artifact validators', () => {
+  it('accept a feature spec with its sections and report the missing ones', () => {
+    const validate = ARTIFACTS['feature-spec.md']!.validate;
+    expect(validate('# Spec\n## Summary\nx\n## Users\ny\n## Features\nz\n')).toEqual([]);
+    expect(validate('# Spec\n## Summary\nx\n').map((p) => p.message)).toEqual([
+      'missing the section "## Users"',
+      'missing the section "## Features"',
+    ]);
+    expect(validate('   ')).toEqual([{ message: 'the file is empty' }]);
+  });
+
+  it('require at least one task in TASK-GRAPH.md', () => {
+    const validate = ARTIFACTS['TASK-GRAPH.md']!.validate;
+    expect(validate('| TASK-001 | Set up |')).toEqual([]);
+    expect(validate('# Tasks\nnone')).toEqual([{ message: 'no task (TASK-001, ...) is listed' }]);
+  });
+});
