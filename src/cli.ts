@@ -17,6 +17,8 @@ const HELP = `codesleuth ${VERSION} — from an idea to shipped code, with a hum
 Usage:
   codesleuth [--home DIR]                 open the REPL (type \`Start agent 0\`)
   codesleuth --script FILE [--home DIR]   run the lines of FILE (- for standard input) without the UI
+  codesleuth fake-server --cassette FILE [--port N]
+                                          serve scripted Messages API replies on 127.0.0.1
   codesleuth --help | --version
 
 Options:
@@ -43,6 +45,10 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 /** Runs the CLI; resolves to the process exit code. Errors a person can fix exit 2. */
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }): Promise<number> {
   try {
+    if (argv[0] === 'fake-server') {
+      const { runFakeServerCommand } = await import('./fake-server/command.js');
+      return await runFakeServerCommand(argv.slice(1), { out: (l) => io.stdout.write(`${l}\n`), err: (l) => io.stderr.write(`${l}\n`) });
+    }
     let parsed;
     try {
       parsed = parseArgs({
@@ -70,7 +76,9 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     }
     const home = path.resolve(io.cwd, values.home ?? io.env.CODESLEUTH_HOME ?? INSTALL_DIR);
     const session = composeSession({ homeDir: home, installDir: INSTALL_DIR, cwd: io.cwd });
-    const color = io.stdout.isTTY === true && !('NO_COLOR' in io.env);
+    // no-color.org: a NO_COLOR that is present and not empty turns colour off.
+    const noColor = (io.env.NO_COLOR ?? '') !== '';
+    const color = io.stdout.isTTY === true && !noColor;
 
     if (values.script !== undefined || !io.stdin.isTTY) {
       const source = values.script ?? '-';
@@ -82,6 +90,8 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       }
       return await runScript(session, text.split(/\r?\n/), (t) => io.stdout.write(t), color);
     }
+    // Ink's colour library reads FORCE_COLOR, not NO_COLOR, when it loads.
+    if (noColor) process.env.FORCE_COLOR = '0';
     const { runRepl } = await import('./ui/run-repl.js');
     return await runRepl(session, VERSION);
   } catch (error) {

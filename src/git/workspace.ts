@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { DirectoryInfo, WorkspacePort } from '../core/session/ports.js';
@@ -36,6 +36,11 @@ export function createWorkspace(cwd: string): WorkspacePort {
 
     async initGitRepository(directory) {
       await (await git(directory)).init();
+    },
+
+    async removeEmptyDirectory(directory) {
+      // rmdir refuses a directory with anything in it, which is exactly the guarantee wanted.
+      await rmdir(directory).catch(() => undefined);
     },
   };
 }

@@ -5,6 +5,7 @@ import { platformsFileSchema } from '../core/platforms/platform.schema.js';
 import type { ConfigPort } from '../core/session/ports.js';
 import { formatProblems } from '../core/validation.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { withFileLock } from './project-lock.js';
 import { readJsonFile } from './read-json.js';
 
 /** Where config files are: the home's config/ first, the install's for shipped defaults. */
@@ -22,18 +23,22 @@ export function createConfigStore(locations: ConfigLocations): ConfigPort {
   const contextFile = contextFilePath(locations.homeDir);
   const shown = (file: string) => path.relative(locations.homeDir, file) || file;
 
+  async function updateUnlocked(change: (context: ContextFile) => ContextFile): Promise<void> {
+    const current = await readJsonFile(contextFile, contextFileSchema, shown(contextFile));
+    if (current.kind !== 'ok') {
+      const why = current.kind === 'invalid' ? formatProblems(current.problems) : current.kind === 'missing' ? 'it is missing' : current.message;
+      throw new UserError(`${current.file} cannot be updated: ${why}`, { hint: 'Fix the file or run bash SETUP.sh.' });
+    }
+    const next = contextFileSchema.parse(change(current.value));
+    await writeFileAtomic(contextFile, `${JSON.stringify(next, null, 2)}\n`);
+  }
+
   return {
     readContext: () => readJsonFile(contextFile, contextFileSchema, shown(contextFile)),
 
-    async updateContext(change: (context: ContextFile) => ContextFile): Promise<void> {
-      const current = await readJsonFile(contextFile, contextFileSchema, shown(contextFile));
-      if (current.kind !== 'ok') {
-        const why = current.kind === 'invalid' ? formatProblems(current.problems) : current.kind === 'missing' ? 'it is missing' : current.message;
-        throw new UserError(`${current.file} cannot be updated: ${why}`, { hint: 'Fix the file or run bash SETUP.sh.' });
-      }
-      const next = contextFileSchema.parse(change(current.value));
-      await writeFileAtomic(contextFile, `${JSON.stringify(next, null, 2)}\n`);
-    },
+    // Two REPLs on one home each update their own project's entry: the lock keeps one
+    // read-modify-write from overwriting the other.
+    updateContext: (change: (context: ContextFile) => ContextFile) => withFileLock(`${contextFile}.lock`, () => updateUnlocked(change)),
 
     async readPlatforms() {
       const homeFile = path.join(locations.homeDir, 'config', 'platforms.json');

@@ -82,3 +82,26 @@ async function readHolder(file: string): Promise<z.infer<typeof lockFileSchema> 
     return undefined;
   }
 }
+
+/**
+ * Runs `fn` while holding `file` as a short-lived lock, waiting (up to `timeoutMs`) while a
+ * live process holds it. Serialises read-modify-write of shared files such as context.json
+ * between REPLs that share a home.
+ */
+export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lock = await acquireProjectLock(file);
+    if (lock.kind === 'acquired') {
+      try {
+        return await fn();
+      } finally {
+        await lock.release();
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${file} stayed locked by process ${lock.pid} for ${timeoutMs} ms; is another CodeSleuth stuck? Remove the file if no CodeSleuth is running.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 20));
+  }
+}

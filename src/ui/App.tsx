@@ -11,15 +11,19 @@ export const EXIT_WINDOW_MS = 2000;
 
 /**
  * The REPL: history in <Static> (never re-rendered), the status bar, the prompt. It renders
- * session state and sends it lines; every decision is the session's.
+ * session state and sends it lines, one at a time in the order typed; every decision is the
+ * session's.
  */
 export function App({ session, greeting }: { readonly session: Session; readonly greeting: TranscriptEntry }) {
   const { exit } = useApp();
   const [entries, setEntries] = useState<TranscriptEntry[]>([greeting]);
   const [status, setStatus] = useState<SessionStatus>(() => session.status());
   const [busy, setBusy] = useState(false);
+  const [leaving, setLeaving] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
   const lastCtrlC = useRef(0);
+  const queue = useRef<string[]>([]);
+  const running = useRef(false);
 
   useEffect(
     () =>
@@ -30,10 +34,15 @@ export function App({ session, greeting }: { readonly session: Session; readonly
     [session],
   );
 
+  // Exit only after the render that drew the last entries ("Saved. Goodbye.") has committed.
+  useEffect(() => {
+    if (leaving) exit();
+  }, [leaving, exit]);
+
   const leave = useCallback(() => {
     setNotice('saving…');
-    void session.shutdown().finally(() => exit());
-  }, [session, exit]);
+    void session.shutdown().finally(() => setLeaving(true));
+  }, [session]);
 
   useInput((input, key) => {
     if (!(key.ctrl && input === 'c')) return;
@@ -43,27 +52,46 @@ export function App({ session, greeting }: { readonly session: Session; readonly
       return;
     }
     lastCtrlC.current = now;
+    queue.current = [];
     const cancelled = session.cancel();
     setNotice(cancelled ? 'cancelled — Ctrl+C again to exit' : 'Ctrl+C again to exit');
   });
 
+  const pump = useCallback(async () => {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    while (queue.current.length > 0) {
+      const line = queue.current.shift()!;
+      const outcome = await session.submit(line);
+      if (outcome.quit) {
+        queue.current = [];
+        setLeaving(true);
+        break;
+      }
+    }
+    running.current = false;
+    setBusy(false);
+  }, [session]);
+
   const submit = useCallback(
     (line: string) => {
       setNotice(undefined);
-      setBusy(true);
-      void session.submit(line).then((outcome) => {
-        setBusy(false);
-        if (outcome.quit) exit();
-      });
+      queue.current.push(line);
+      void pump();
     },
-    [session, exit],
+    [pump],
   );
 
   return (
     <Box flexDirection="column">
       <Static items={entries}>{(entry) => <EntryView key={entry.id} entry={entry} />}</Static>
-      <StatusBar status={status} notice={notice} />
-      <InputLine busy={busy} onSubmit={submit} />
+      {leaving ? null : (
+        <>
+          <StatusBar status={status} notice={notice ?? (busy ? 'working… (Ctrl+C cancels)' : undefined)} />
+          <InputLine onSubmit={submit} />
+        </>
+      )}
     </Box>
   );
 }

@@ -10,7 +10,7 @@ afterEach(async () => home?.cleanup());
 
 const greeting = { id: 0, tone: 'info' as const, text: 'CodeSleuth test — type `Start agent 0`' };
 
-async function until(check: () => boolean, ms = 3000): Promise<void> {
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out waiting for the UI');

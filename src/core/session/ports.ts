@@ -48,6 +48,8 @@ export interface WorkspacePort {
   inspect(directory: string): Promise<DirectoryInfo>;
   createDirectory(directory: string): Promise<void>;
   initGitRepository(directory: string): Promise<void>;
+  /** Removes a directory only if it is empty (used to undo one CodeSleuth just created). */
+  removeEmptyDirectory(directory: string): Promise<void>;
 }
 
 /** Fixed facts about this run. */

@@ -23,7 +23,7 @@ type Dialog =
   | { readonly kind: 'brief'; readonly platforms: readonly Platform[] }
   | { readonly kind: 'platform'; readonly platforms: readonly Platform[]; readonly brief: string }
   | { readonly kind: 'directory'; readonly platforms: readonly Platform[]; readonly brief: string; readonly platform: Platform }
-  | { readonly kind: 'git-init'; readonly platforms: readonly Platform[]; readonly draft: DraftProject }
+  | { readonly kind: 'git-init'; readonly platforms: readonly Platform[]; readonly draft: DraftProject; readonly created: boolean }
   | { readonly kind: 'confirm'; readonly action: ConfirmAction };
 
 /** What the status bar shows. */
@@ -111,6 +111,11 @@ export class Session {
 
   private async handle(line: string): Promise<boolean> {
     const parsed = parseInput(line, this.registry, this.place());
+    // A confirmation is answered by the very next line; anything but an answer drops it.
+    if (this.dialog.kind === 'confirm' && parsed.kind !== 'text' && parsed.kind !== 'empty') {
+      this.dialog = { kind: 'none' };
+      this.emit(entry.info('Reset cancelled; nothing changed.'));
+    }
     switch (parsed.kind) {
       case 'empty':
         return false;
@@ -303,7 +308,7 @@ export class Session {
     }
     const draft: DraftProject = { brief: dialog.brief, platform: dialog.platform, directory };
     if (info.kind === 'directory' && info.isGitRepo) return this.createProject(draft, dialog.platforms);
-    this.dialog = { kind: 'git-init', platforms: dialog.platforms, draft };
+    this.dialog = { kind: 'git-init', platforms: dialog.platforms, draft, created: info.kind === 'missing' };
     this.emit(entry.warning(`${directory} is not a git repository. CodeSleuth records each task as a commit there. Initialise one now? (yes/no)`));
   }
 
@@ -314,6 +319,7 @@ export class Session {
       return this.createProject(dialog.draft, dialog.platforms);
     }
     if (/^no?$/i.test(text)) {
+      if (dialog.created) await this.ports.workspace.removeEmptyDirectory(dialog.draft.directory);
       this.dialog = { kind: 'directory', platforms: dialog.platforms, brief: dialog.draft.brief, platform: dialog.draft.platform };
       this.emit(entry.warning('The project needs a git repository. Type another directory (one that is a git repository, or answer yes next time).'));
       return;
