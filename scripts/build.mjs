@@ -4,6 +4,21 @@ import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 
 const root = new URL('..', import.meta.url);
+
+// Yoga's Emscripten loader fetches its inline wasm through `fetch` when one exists. In Node
+// that first touch of `fetch` loads undici (~25 ms before the first frame) only to read a
+// data: URL; the loader's own fallback decodes the same bytes directly.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const patched = source.replaceAll('"function"!=typeof fetch', 'true');
+      if (patched === source) throw new Error('yoga-without-fetch: the loader changed; review scripts/build.mjs');
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
 
 await rm(new URL('dist', root), { recursive: true, force: true });
@@ -31,6 +46,7 @@ await build({
     // Bundled CommonJS dependencies still call require().
     js: "import { createRequire as __csCreateRequire } from 'node:module'; const require = __csCreateRequire(import.meta.url);",
   },
+  plugins: [yogaWithoutFetch],
   logLevel: 'warning',
 });
 console.log('built dist/cli.js');

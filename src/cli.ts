@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { composeSession } from './app/compose.js';
 import { UserError, errorMessage } from './core/errors.js';
-import { runScript } from './headless/run-script.js';
+import { paintEarly } from './ui/early-paint.js';
 
 declare const CODESLEUTH_VERSION: string | undefined;
 
@@ -75,7 +74,8 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       return 0;
     }
     const home = path.resolve(io.cwd, values.home ?? io.env.CODESLEUTH_HOME ?? INSTALL_DIR);
-    const session = composeSession({ homeDir: home, installDir: INSTALL_DIR, cwd: io.cwd });
+    // Loaded on demand: the REPL draws its prompt before the pipeline and stores are loaded.
+    const loadSession = async () => (await import('./app/compose.js')).composeSession({ homeDir: home, installDir: INSTALL_DIR, cwd: io.cwd });
     // no-color.org: a NO_COLOR that is present and not empty turns colour off.
     const noColor = (io.env.NO_COLOR ?? '') !== '';
     const color = io.stdout.isTTY === true && !noColor;
@@ -88,12 +88,14 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       } catch (error) {
         throw new UserError(`Cannot read the script ${source}: ${errorMessage(error)}`, { hint: 'Check the path.', exitCode: 2 });
       }
-      return await runScript(session, text.split(/\r?\n/), (t) => io.stdout.write(t), color);
+      const { runScript } = await import('./headless/run-script.js');
+      return await runScript(await loadSession(), text.split(/\r?\n/), (t) => io.stdout.write(t), color);
     }
     // Ink's colour library reads FORCE_COLOR, not NO_COLOR, when it loads.
     if (noColor) process.env.FORCE_COLOR = '0';
+    const erase = paintEarly(io.stdout, io.stdin, VERSION, !noColor);
     const { runRepl } = await import('./ui/run-repl.js');
-    return await runRepl(session, VERSION);
+    return await runRepl(loadSession(), VERSION, erase);
   } catch (error) {
     if (error instanceof UserError) {
       io.stderr.write(`codesleuth: ${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);

@@ -96,3 +96,36 @@ export const median = (values) => {
 };
 
 export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * Spawns the CLI, waits for `mark` (the prompt), types one key at once and waits for the
+ * input line to show it: the time until the prompt is live, not just drawn.
+ */
+export function spawnUntilLive(file, args, mark, { key = 'q', timeoutMs = 30_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const term = pty.spawn(file, args, { name: 'xterm-256color', cols: 100, rows: 40, cwd: INSTALL_DIR, env: benchEnv() });
+    let output = '';
+    let promptMs;
+    const strip = (text) => text.replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '');
+    const timer = setTimeout(() => {
+      term.kill();
+      reject(new Error(`no live prompt within ${timeoutMs} ms; output so far:\n${output}`));
+    }, timeoutMs);
+    term.onData((data) => {
+      output += data;
+      if (promptMs === undefined) {
+        if (!output.includes(mark)) return;
+        promptMs = performance.now() - started;
+        output = '';
+        term.write(key);
+        return;
+      }
+      if (!strip(output).includes(`› ${key}`)) return;
+      clearTimeout(timer);
+      const liveMs = performance.now() - started;
+      term.kill();
+      resolve({ promptMs, liveMs });
+    });
+  });
+}

@@ -1,10 +1,11 @@
 import { Box, Static, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Session, SessionStatus } from '../core/session/session.js';
+import type { SessionStatus } from '../core/session/session.js';
 import type { TranscriptEntry } from '../core/transcript.js';
 import { EntryView } from './EntryView.js';
 import { InputLine } from './InputLine.js';
 import { StatusBar } from './StatusBar.js';
+import type { SessionLike } from './deferred-session.js';
 
 /** How long a first Ctrl+C waits for a second one before it is forgotten. */
 export const EXIT_WINDOW_MS = 2000;
@@ -14,7 +15,7 @@ export const EXIT_WINDOW_MS = 2000;
  * session state and sends it lines, one at a time in the order typed; every decision is the
  * session's.
  */
-export function App({ session, greeting }: { readonly session: Session; readonly greeting: TranscriptEntry }) {
+export function App({ session, greeting }: { readonly session: SessionLike; readonly greeting: TranscriptEntry }) {
   const { exit } = useApp();
   const [entries, setEntries] = useState<TranscriptEntry[]>([greeting]);
   const [status, setStatus] = useState<SessionStatus>(() => session.status());

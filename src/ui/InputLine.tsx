@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { useRef, useState } from 'react';
+import { PROMPT_PLACEHOLDER } from './greeting.js';
 import { InputHistory } from './input-history.js';
 
 /**
@@ -41,7 +42,7 @@ export function InputLine({ onSubmit }: { readonly onSubmit: (line: string) => v
           for (const line of lines) submit(line);
           update(rest);
         }}
-        placeholder="Start agent 0, a !command, or a message"
+        placeholder={PROMPT_PLACEHOLDER}
         onSubmit={() => {
           submit(latest.current);
           update('');
