@@ -2,15 +2,21 @@
 // Benchmarks report; they never fail the run (exit code 0 unless the harness itself breaks).
 // To add one: write bench/<name>.mjs exporting `async (options) => Row[]` and list it below.
 import { existsSync } from 'node:fs';
+import { benchBudgetLog } from './budget-log.mjs';
+import { benchAgentLoop } from './agent-loop.mjs';
 import { benchIdleMemory } from './memory.mjs';
 import { CLI_BIN, INSTALL_DIR } from './lib/harness.mjs';
 import { benchStartup } from './startup.mjs';
+import { benchTaskGraph } from './task-graph.mjs';
 
 /** @typedef {{ name: string, value: string, goal: string, status: '' | 'PASS' | 'MISS' }} Row */
 
 const BENCHMARKS = [
   { title: 'startup', run: (options) => benchStartup({ runs: 15, ...options }) },
   { title: 'memory', run: (options) => benchIdleMemory({ runs: 3, ...options }) },
+  { title: 'budget-log', run: (options) => benchBudgetLog({ rows: 1_000_000, runs: 3, ...options }) },
+  { title: 'agent loop', run: (options) => benchAgentLoop({ rounds: 7, turns: 200, ...options }) },
+  { title: 'task graph', run: (options) => benchTaskGraph({ runs: 9, ...options }) },
 ];
 
 const verbose = process.argv.includes('--verbose');

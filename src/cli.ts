@@ -16,6 +16,8 @@ const HELP = `codesleuth ${VERSION} — from an idea to shipped code, with a hum
 Usage:
   codesleuth [--home DIR]                 open the REPL (type \`Start agent 0\`)
   codesleuth --script FILE [--home DIR]   run the lines of FILE (- for standard input) without the UI
+  codesleuth --demo [--home DIR]          the REPL against a scripted local model: no key, no network
+  codesleuth demo [DIR] [--home DIR]      the showcase: the pipeline run end to end on a sample project
   codesleuth fake-server --cassette FILE [--port N]
                                           serve scripted Messages API replies on 127.0.0.1
   codesleuth --help | --version
@@ -57,14 +59,20 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
           version: { type: 'boolean', short: 'v' },
           home: { type: 'string' },
           script: { type: 'string' },
+          demo: { type: 'boolean' },
         },
-        allowPositionals: false,
+        allowPositionals: true,
         strict: true,
       });
     } catch (error) {
       throw new UserError(errorMessage(error), { hint: 'Run codesleuth --help for the options.', exitCode: 2 });
     }
-    const { values } = parsed;
+    const { values, positionals } = parsed;
+    const [command, ...rest] = positionals;
+    if (command !== undefined && command !== 'demo') {
+      throw new UserError(`Unknown command "${command}".`, { hint: 'Run codesleuth --help for the commands.', exitCode: 2 });
+    }
+    if (command === 'demo' && rest.length > 1) throw new UserError('codesleuth demo takes at most one directory.', { hint: 'Usage: codesleuth demo [DIR]', exitCode: 2 });
     if (values.help) {
       io.stdout.write(`${HELP}\n`);
       return 0;
@@ -73,13 +81,24 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    const home = path.resolve(io.cwd, values.home ?? io.env.CODESLEUTH_HOME ?? INSTALL_DIR);
-    // Loaded on demand: the REPL draws its prompt before the pipeline and stores are loaded.
-    const loadSession = async () => (await import('./app/compose.js')).composeSession({ homeDir: home, installDir: INSTALL_DIR, cwd: io.cwd });
+    const homeOption = values.home ?? io.env.CODESLEUTH_HOME;
     // no-color.org: a NO_COLOR that is present and not empty turns colour off.
     const noColor = (io.env.NO_COLOR ?? '') !== '';
     const color = io.stdout.isTTY === true && !noColor;
-
+    if (command === 'demo') {
+      const { runDemo } = await import('./app/run-demo.js');
+      return await runDemo({ installDir: INSTALL_DIR, home: homeOption === undefined ? undefined : path.resolve(io.cwd, homeOption), dir: rest[0] === undefined ? undefined : path.resolve(io.cwd, rest[0]), cwd: io.cwd, env: io.env, write: (t) => io.stdout.write(t), color });
+    }
+    const home = path.resolve(io.cwd, homeOption ?? INSTALL_DIR);
+    // --demo: the scripted model on a local fake server, started in this process.
+    let demo: { baseURL: string; close(): Promise<void> } | undefined;
+    if (values.demo) {
+      const { startDemoServer } = await import('./app/run-demo.js');
+      demo = await startDemoServer(INSTALL_DIR);
+    }
+    // Loaded on demand: the REPL draws its prompt before the pipeline and stores are loaded.
+    const loadSession = async () =>
+      (await import('./app/compose.js')).composeSession({ homeDir: home, installDir: INSTALL_DIR, cwd: io.cwd }, { env: io.env, ...(demo ? { demo: { baseURL: demo.baseURL } } : {}) });
     if (values.script !== undefined || !io.stdin.isTTY) {
       const source = values.script ?? '-';
       let text: string;
@@ -89,13 +108,21 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
         throw new UserError(`Cannot read the script ${source}: ${errorMessage(error)}`, { hint: 'Check the path.', exitCode: 2 });
       }
       const { runScript } = await import('./headless/run-script.js');
-      return await runScript(await loadSession(), text.split(/\r?\n/), (t) => io.stdout.write(t), color);
+      try {
+        return await runScript(await loadSession(), text.split(/\r?\n/), (t) => io.stdout.write(t), color);
+      } finally {
+        await demo?.close();
+      }
     }
     // Ink's colour library reads FORCE_COLOR, not NO_COLOR, when it loads.
     if (noColor) process.env.FORCE_COLOR = '0';
     const erase = paintEarly(io.stdout, io.stdin, VERSION, !noColor);
     const { runRepl } = await import('./ui/run-repl.js');
-    return await runRepl(loadSession(), VERSION, erase);
+    try {
+      return await runRepl(loadSession(), VERSION, erase);
+    } finally {
+      await demo?.close();
+    }
   } catch (error) {
     if (error instanceof UserError) {
       io.stderr.write(`codesleuth: ${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { handoffSchema, type Handoff } from '../core/handoff/handoff.schema.js';
+import { chatMessagesSchema } from '../core/provider/message-schema.js';
 import type { ArtifactRead, ProjectStorePort } from '../core/session/ports.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { acquireProjectLock } from './project-lock.js';
@@ -14,6 +15,8 @@ export function createProjectStore(homeDir: string, now: () => Date = () => new 
 
   return {
     handoffPath,
+
+    artifactPath: (id, name) => path.join(projectDir(id), name),
 
     loadHandoff: (id) => readJsonFile(handoffPath(id), handoffSchema),
 
@@ -37,6 +40,22 @@ export function createProjectStore(homeDir: string, now: () => Date = () => new 
       }
     },
 
+    writeArtifact: (id, name, text) => writeFileAtomic(path.join(projectDir(id), name), text),
+
     lock: (id) => acquireProjectLock(path.join(projectDir(id), '.lock')),
+
+    async loadConversation(id, stage) {
+      const file = path.join(projectDir(id), 'conversations', `${stage}.json`);
+      const read = await readJsonFile(file, chatMessagesSchema);
+      if (read.kind === 'ok') return { messages: read.value };
+      if (read.kind === 'missing') return { messages: [] };
+      // Kept, never overwritten: the next save would replace it, so it moves aside first.
+      const aside = `${file}.unreadable-${now().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(file, aside);
+      return { messages: [], warning: `The saved ${stage} conversation could not be read; it was moved to ${aside} and the agent starts afresh.` };
+    },
+
+    saveConversation: (id, stage, messages) =>
+      writeFileAtomic(path.join(projectDir(id), 'conversations', `${stage}.json`), `${JSON.stringify(messages)}\n`),
   };
 }

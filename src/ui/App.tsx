@@ -1,4 +1,4 @@
-import { Box, Static, useApp, useInput } from 'ink';
+import { Box, Static, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionStatus } from '../core/session/session.js';
 import type { TranscriptEntry } from '../core/transcript.js';
@@ -22,6 +22,7 @@ export function App({ session, greeting }: { readonly session: SessionLike; read
   const [busy, setBusy] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
+  const [live, setLive] = useState<string | undefined>();
   const lastCtrlC = useRef(0);
   const queue = useRef<string[]>([]);
   const running = useRef(false);
@@ -30,6 +31,7 @@ export function App({ session, greeting }: { readonly session: SessionLike; read
     () =>
       session.subscribe((event) => {
         if (event.type === 'entry') setEntries((all) => [...all, event.entry]);
+        else if (event.type === 'live') setLive(event.text);
         else setStatus(event.status);
       }),
     [session],
@@ -87,6 +89,11 @@ export function App({ session, greeting }: { readonly session: SessionLike; read
   return (
     <Box flexDirection="column">
       <Static items={entries}>{(entry) => <EntryView key={entry.id} entry={entry} />}</Static>
+      {live ? (
+        <Box paddingX={1} marginBottom={1}>
+          <Text>{live}</Text>
+        </Box>
+      ) : null}
       {leaving ? null : (
         <>
           <StatusBar status={status} notice={notice ?? (busy ? 'working… (Ctrl+C cancels)' : undefined)} />

@@ -173,6 +173,6 @@ describe('command-line flags', () => {
   it('a stray argument exits 2 as well', async () => {
     const run = await runHeadless({ args: ['start'] });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("'start'");
+    expect(run.stderr).toContain('Unknown command "start"');
   });
 });

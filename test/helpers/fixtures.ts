@@ -13,10 +13,15 @@ export const FEATURE_SPEC = [
   'A to-do list for a small café team.',
   '',
   '## Users',
-  'Baristas and the shift lead.',
+  '- Baristas and the shift lead',
   '',
   '## Features',
-  '- Add, tick and clear tasks',
+  '',
+  '### F-01: Tasks',
+  'Add, tick and clear tasks.',
+  '',
+  '#### Acceptance criteria',
+  '- a ticked task shows as done',
   '',
 ].join('\r\n');
 

@@ -28,8 +28,9 @@ export async function makeTempHome(context: unknown = { _setup_complete: true, r
 }
 
 /** A session over real adapters in a temp home, recording everything it says. */
-export function recordingSession(home: TempHome, cwd = home.scratch): { session: Session; entries: TranscriptEntry[]; text: () => string } {
-  const session = composeSession({ homeDir: home.home, installDir: INSTALL_DIR, cwd });
+export async function recordingSession(home: TempHome, cwd = home.scratch): Promise<{ session: Session; entries: TranscriptEntry[]; text: () => string }> {
+  // No API key: these tests are about the Orchestrator, and never call a model.
+  const session = await composeSession({ homeDir: home.home, installDir: INSTALL_DIR, cwd }, { env: {} });
   const entries: TranscriptEntry[] = [];
   session.subscribe((event: SessionEvent) => {
     if (event.type === 'entry') entries.push(event.entry);
@@ -44,4 +45,5 @@ export async function submitAll(session: Session, lines: readonly string[]) {
   return outcomes;
 }
 
-export const FEATURE_SPEC = '# Feature spec\n\n## Summary\nA todo app.\n\n## Users\nTeams.\n\n## Features\n- Lists\n';
+export const FEATURE_SPEC =
+  '# Feature spec\n\n## Summary\nA todo app.\n\n## Users\n- Teams\n\n## Features\n\n### F-01: Lists\nShared lists.\n\n#### Acceptance criteria\n- a list can be created\n';

@@ -21,7 +21,7 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 describe('App', () => {
   it('shows the greeting, the status bar and the prompt', async () => {
     home = await makeTempHome();
-    const { session } = recordingSession(home);
+    const { session } = await recordingSession(home);
     const ui = render(<App session={session} greeting={greeting} />);
     const all = () => ui.frames.join('\n');
     await until(() => all().includes('no project'));
@@ -33,7 +33,7 @@ describe('App', () => {
 
   it('runs a typed line through the session and shows what it printed', async () => {
     home = await makeTempHome();
-    const { session } = recordingSession(home);
+    const { session } = await recordingSession(home);
     const ui = render(<App session={session} greeting={greeting} />);
     const all = () => ui.frames.join('\n');
     await until(() => all().includes('›'));
@@ -49,7 +49,7 @@ describe('App', () => {
 
   it('warns on the first Ctrl+C and leaves on the second', async () => {
     home = await makeTempHome();
-    const { session } = recordingSession(home);
+    const { session } = await recordingSession(home);
     let savedAndLeft = false;
     const shutdown = session.shutdown.bind(session);
     session.shutdown = async () => {

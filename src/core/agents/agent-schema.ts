@@ -9,7 +9,7 @@ import { KNOWN_TOOL_NAMES, type KnownToolName } from './tool-names.js';
  * field is an error, not a silently ignored line.
  */
 
-export const DEFAULT_AGENT_MODEL = 'claude-sonnet-4-5';
+export const DEFAULT_AGENT_MODEL = 'claude-sonnet-4-6';
 
 /** Rule references are file names; `gate-rules` and `gate-rules.md` name the same file. */
 export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;

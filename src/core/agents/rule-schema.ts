@@ -58,13 +58,18 @@ export type CriticDimension = z.output<typeof criticDimensionSchema>;
 
 export const CRITIC_DIMENSION_COUNT = 12;
 
-/** How a scorecard turns into a verdict: every applicable score at least `min_each`, and the mean at least `pass_mean`. */
+/**
+ * The Critic's scale and dimensions. The verdict rule (HOLD / CONDITIONAL / SHIP_READY) is
+ * not data: it is `criticVerdict` in src/core/verdicts/critic.ts. `thresholds` is still
+ * accepted so older rule files load, but nothing reads it; the shipped rule has none.
+ */
 export const criticDimensionsDataSchema = z
   .object({
     scale: z.object({ min: z.literal(1), max: z.literal(5) }).strict(),
     thresholds: z
       .object({ pass_mean: z.number().min(1).max(5), min_each: z.number().int().min(1).max(5) })
-      .strict(),
+      .strict()
+      .optional(),
     dimensions: z.array(criticDimensionSchema).length(CRITIC_DIMENSION_COUNT),
   })
   .strict()

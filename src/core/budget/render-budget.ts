@@ -91,3 +91,11 @@ export function renderBudget(summary: TelemetrySummary, ledger: LedgerSnapshot, 
   if (contextUse) parts.push(contextLine(contextUse));
   return parts.join('\n');
 }
+
+/** Pure: the status bar's budget cell, e.g. "budget: $1.20 of $5.00 (24%)". */
+export function renderBudgetStatus(ledger: LedgerSnapshot): string {
+  if (ledger.budgetUsd === null) return ledger.spentUsd > 0 ? `budget: not set (${formatUsd(ledger.spentUsd)} spent)` : 'budget: not set';
+  if (ledger.tier === 'exhausted') return `budget: used up (${formatUsd(ledger.spentUsd)} of ${formatUsd(ledger.budgetUsd)})`;
+  const share = Math.floor((ledger.spentUsd / ledger.budgetUsd) * 100);
+  return `budget: ${formatUsd(ledger.spentUsd)} of ${formatUsd(ledger.budgetUsd)} (${share}%)`;
+}

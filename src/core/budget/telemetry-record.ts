@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { StopReason, Usage } from '../provider/types.js';
 
 /**
  * A UTC instant as `Date.prototype.toISOString` writes it (fraction optional). Shared with the
@@ -59,3 +60,39 @@ export const TELEMETRY_FIELDS = [
   'stop_reason',
   'budget_tier',
 ] as const satisfies readonly (keyof TelemetryRecord)[];
+
+/** One finished call in the session's own vocabulary, before it becomes a log line. */
+export interface FinishedCall {
+  readonly at: Date;
+  readonly session: string;
+  readonly stage: string;
+  readonly agent: string;
+  readonly task?: string;
+  readonly model: string;
+  readonly usage: Usage;
+  /** From `BudgetLedger.record`, so the log and the ledger agree to the nano-dollar. */
+  readonly costUsd: number;
+  readonly durationMs: number;
+  readonly stopReason: StopReason;
+  readonly tier: TelemetryRecord['budget_tier'];
+}
+
+/** Pure: the telemetry record of a finished call (Usage's camelCase to the log's snake_case). */
+export function toTelemetryRecord(call: FinishedCall): TelemetryRecord {
+  return {
+    time: call.at.toISOString(),
+    session: call.session,
+    stage: call.stage,
+    agent: call.agent,
+    ...(call.task === undefined ? {} : { task: call.task }),
+    model: call.model,
+    input_tokens: call.usage.inputTokens,
+    output_tokens: call.usage.outputTokens,
+    cache_read_tokens: call.usage.cacheReadTokens,
+    cache_write_tokens: call.usage.cacheWriteTokens,
+    cost_usd: call.costUsd,
+    duration_ms: Math.max(0, Math.round(call.durationMs)),
+    stop_reason: call.stopReason,
+    budget_tier: call.tier,
+  };
+}

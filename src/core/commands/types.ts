@@ -1,3 +1,4 @@
+import type { BudgetCommandResult, BudgetView } from '../budget/budget-view.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
 import type { Gate } from '../pipeline/gates.js';
 import type { Position } from '../pipeline/pipeline.machine.js';
@@ -16,6 +17,8 @@ export interface CommandContext {
   readonly args: string;
   readonly registry: CommandRegistry;
   readonly project?: OpenProjectView;
+  /** Spending so far and the cap; present when the session tracks money. */
+  readonly budget?: BudgetView;
 }
 
 /** The open project as commands see it. */
@@ -38,7 +41,8 @@ export type CommandResult =
   | { readonly kind: 'gate'; readonly gate: Gate }
   | { readonly kind: 'pipeline'; readonly event: 'PAUSE' | 'RESUME' }
   | { readonly kind: 'confirm'; readonly prompt: string; readonly action: ConfirmAction }
-  | { readonly kind: 'quit' };
+  | { readonly kind: 'quit' }
+  | BudgetCommandResult;
 
 /** A bang command. One file per command under `defs/`. */
 export interface CommandDefinition {

@@ -1,3 +1,9 @@
+import { parseDataSchema } from '../documents/data-schema-doc.js';
+import { parseFeatureSpec } from '../documents/feature-spec.js';
+import { parseInterfaces } from '../documents/interfaces-doc.js';
+import type { ParseResult } from '../documents/problems.js';
+import { parseTdd } from '../documents/tdd-doc.js';
+import { checkTaskGraphText } from '../task-graph/check-task-graph.js';
 import type { Stage } from './stages.js';
 
 /** A problem found in an artifact's content; `line` is 1-based when known. */
@@ -38,39 +44,54 @@ function requireHeadings(headings: readonly string[]): (text: string) => Artifac
   };
 }
 
-function requireTaskRows(text: string): ArtifactProblem[] {
-  if (text.trim() === '') return [{ message: 'the file is empty' }];
-  return /\bTASK-\d{3,}\b/.test(text) ? [] : [{ message: 'no task (TASK-001, ...) is listed' }];
+/** A document parser as a validator: no problems when it reads, else every line-numbered problem. */
+function problemsOf(parse: (text: string) => ParseResult<unknown>): (text: string) => ArtifactProblem[] {
+  return (text) => {
+    const result = parse(text);
+    return result.ok ? [] : [...result.problems];
+  };
+}
+
+function checkTaskGraph(text: string): ArtifactProblem[] {
+  const result = checkTaskGraphText(text);
+  return result.ok ? [] : [...result.problems];
 }
 
 /**
- * The artifacts the gates look at. Later stages tighten `validate` (structured specs, the
- * task-graph parser); the gate table below only names them.
+ * The artifacts the gates look at. The Discovery and Planning documents are rendered by the
+ * runtime from structured tools and read back here with their full parsers (a person may have
+ * edited them); the later reports still get a heading check. The gate table only names them.
  */
 export const ARTIFACTS: Readonly<Record<string, ArtifactSpec>> = {
   'feature-spec.md': {
     name: 'feature-spec.md',
     description: 'the feature specification',
     producedIn: 'discovery',
-    validate: requireHeadings(['Summary', 'Users', 'Features']),
+    validate: problemsOf(parseFeatureSpec),
   },
   'TDD.md': {
     name: 'TDD.md',
     description: 'the technical design',
     producedIn: 'planning',
-    validate: requireHeadings(['Stack', 'Architecture']),
+    validate: problemsOf(parseTdd),
   },
   'INTERFACES.md': {
     name: 'INTERFACES.md',
     description: 'the public interfaces',
     producedIn: 'planning',
-    validate: (text) => (text.trim() === '' ? [{ message: 'the file is empty' }] : []),
+    validate: problemsOf(parseInterfaces),
+  },
+  'SCHEMA.md': {
+    name: 'SCHEMA.md',
+    description: 'the data schema (only when the product stores data)',
+    producedIn: 'planning',
+    validate: problemsOf(parseDataSchema),
   },
   'TASK-GRAPH.md': {
     name: 'TASK-GRAPH.md',
     description: 'the task graph',
     producedIn: 'planning',
-    validate: requireTaskRows,
+    validate: checkTaskGraph,
   },
   'BUILD_REPORT.md': {
     name: 'BUILD_REPORT.md',

@@ -1,4 +1,11 @@
+import type { AgentEvent, AgentOutcome } from '../agent/agent-types.js';
+import type { ContextUse } from '../budget/budget-view.js';
+import type { BudgetLedger } from '../budget/ledger.js';
+import type { SummaryBuilder } from '../budget/summary.js';
 import type { ContextFile } from '../context/context.schema.js';
+import type { Stage } from '../pipeline/stages.js';
+import type { ChatMessage } from '../provider/types.js';
+import type { ApproveFn } from '../tools/types.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
 import type { Platform } from '../platforms/platform.schema.js';
 import type { FieldProblem } from '../validation.js';
@@ -29,13 +36,58 @@ export type ArtifactRead = { readonly kind: 'missing' } | { readonly kind: 'ok';
 /** artifacts/<project-id>/: HANDOFF.json, the planning documents, the lock. */
 export interface ProjectStorePort {
   handoffPath(projectId: string): string;
+  /** Where an artifact of the project lives, for the person to open. */
+  artifactPath(projectId: string, name: string): string;
   loadHandoff(projectId: string): Promise<ReadResult<Handoff>>;
   /** Atomic: a crash mid-write leaves the previous file whole. */
   saveHandoff(projectId: string, handoff: Handoff): Promise<void>;
   /** Copies HANDOFF.json aside and returns where it went. */
   backupHandoff(projectId: string): Promise<string>;
   readArtifact(projectId: string, name: string): Promise<ArtifactRead>;
+  /** Writes an artifact the runtime rendered (atomically). */
+  writeArtifact(projectId: string, name: string, text: string): Promise<void>;
   lock(projectId: string): Promise<LockOutcome>;
+  /** A stage's conversation with its agent, kept so a resumed project goes on where it was. */
+  /** A missing file is an empty conversation; a corrupt one is moved aside (`warning` says where). */
+  loadConversation(projectId: string, stage: Stage): Promise<{ readonly messages: ChatMessage[]; readonly warning?: string }>;
+  saveConversation(projectId: string, stage: Stage, messages: readonly ChatMessage[]): Promise<void>;
+}
+
+/** One turn of a stage's agent, as the session asks for it. */
+export interface AgentRunRequest {
+  readonly stage: Stage;
+  readonly projectId: string;
+  readonly projectPath: string;
+  readonly messages: readonly ChatMessage[];
+  /** Approved artifacts the agent works from (the spec for the Planner, ...). */
+  readonly context: readonly { readonly name: string; readonly text: string }[];
+  readonly task?: string;
+  readonly signal: AbortSignal;
+  /** Asks the person before an action the sandbox policy says to ask about. */
+  readonly approve: ApproveFn;
+  readonly onEvent: (event: AgentEvent) => void;
+}
+
+/** Whether agents can run now, and what the person should know if not. */
+export interface AgentReadiness {
+  /** Broken agent or rule files, as text naming file and field; the others still load. */
+  readonly problems?: string;
+  /** Why no model can be called (no API key, ...), with what to do. */
+  readonly unavailable?: string;
+}
+
+/** The agents: definitions from agents/ and rules/, the model provider, tools and budget. */
+export interface AgentRuntimePort {
+  check(): Promise<AgentReadiness>;
+  run(request: AgentRunRequest): Promise<AgentOutcome>;
+  /** How full the stage agent's context would be with this conversation (a tokenizer estimate). */
+  contextUse(request: Pick<AgentRunRequest, 'stage' | 'projectPath' | 'messages' | 'context'>): Promise<ContextUse | undefined>;
+}
+
+/** The session's money: the ledger every model call is checked against, and what was spent. */
+export interface BudgetPort {
+  readonly ledger: BudgetLedger;
+  readonly spending: SummaryBuilder;
 }
 
 /** What a directory the person named turned out to be. */
@@ -65,4 +117,7 @@ export interface SessionPorts {
   readonly projects: ProjectStorePort;
   readonly workspace: WorkspacePort;
   readonly env: SessionEnvironment;
+  /** Absent in set-ups without agents (some tests); text then goes nowhere, and says so. */
+  readonly agents?: AgentRuntimePort;
+  readonly budget?: BudgetPort;
 }

@@ -14,6 +14,10 @@ import type { SessionPorts } from './ports.js';
 import { openNewProject, resumeProject, type DraftProject } from './project-lifecycle.js';
 import { WELCOME_QUESTIONS, bannerBlocks, buildTargetsBlock, resumeMenu, setupBlock } from './startup-blocks.js';
 import { refuseProjectDirectory } from './project-paths.js';
+import { StageAgents } from './stage-agents.js';
+import { applyBudgetAction } from '../budget/apply-budget-action.js';
+import type { BudgetView } from '../budget/budget-view.js';
+import { renderBudgetStatus } from '../budget/render-budget.js';
 import { matchPlatform } from '../platforms/platform.schema.js';
 
 /** What the session is waiting for from the person's next plain line. */
@@ -36,7 +40,11 @@ export interface SessionStatus {
 }
 
 /** What the UI and the headless runner hear from the session: one stream for both. */
-export type SessionEvent = { readonly type: 'entry'; readonly entry: TranscriptEntry } | { readonly type: 'status'; readonly status: SessionStatus };
+export type SessionEvent =
+  | { readonly type: 'entry'; readonly entry: TranscriptEntry }
+  | { readonly type: 'status'; readonly status: SessionStatus }
+  /** The agent's text while it streams in; undefined once it became an entry. */
+  | { readonly type: 'live'; readonly text: string | undefined };
 
 /** How one submitted line ended: `ok` is false when it printed an error. */
 export interface SubmitOutcome {
@@ -54,11 +62,27 @@ export class Session {
   private project: OpenProject | undefined;
   private nextId = 1;
   private errorsThisLine = 0;
+  private readonly agents: StageAgents;
 
   constructor(
     private readonly ports: SessionPorts,
     private readonly registry: CommandRegistry,
-  ) {}
+  ) {
+    this.agents = new StageAgents(ports, {
+      emit: (input) => this.emit(input),
+      live: (text) => {
+        for (const listener of this.listeners) listener({ type: 'live', text });
+      },
+      project: () => this.project,
+      pause: async (reason) => {
+        const project = this.project;
+        if (!project || project.position().paused) return;
+        await project.send({ type: 'PAUSE' }, `pause (${reason})`);
+        await this.registerQuietly(project);
+        this.emitStatus();
+      },
+    });
+  }
 
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener);
@@ -67,14 +91,14 @@ export class Session {
 
   status(): SessionStatus {
     const waitingFor = this.waitingFor();
-    const base = { agent: 'Orchestrator (agent 0)', budget: 'budget: not set' };
+    const base = { agent: 'Orchestrator (agent 0)', budget: this.ports.budget ? renderBudgetStatus(this.ports.budget.ledger.snapshot()) : 'budget: not set' };
     if (!this.project) return waitingFor ? { ...base, waitingFor } : base;
     const position = this.project.position();
     const status: SessionStatus = {
       ...base,
       project: this.project.handoff.project.name,
       stage: position.paused ? `${position.stage} (paused)` : position.stage,
-      agent: agentLabel(position.stage),
+      agent: `${agentLabel(position.stage)}${this.agentActivity()}`,
     };
     return waitingFor ? { ...status, waitingFor } : status;
   }
@@ -93,8 +117,12 @@ export class Session {
     return { ok: this.errorsThisLine === 0, quit };
   }
 
-  /** Ctrl+C: drops a pending question. Returns false when there was nothing to cancel. */
+  /** Ctrl+C: stops the agent's turn, or drops a pending question. False when there was nothing to cancel. */
   cancel(): boolean {
+    if (this.agents.cancel()) {
+      this.emit(entry.warning('Cancelling the agent\'s turn…'));
+      return true;
+    }
     if (this.dialog.kind === 'none') return false;
     this.dialog = { kind: 'none' };
     this.emit(entry.warning('Cancelled. Type `Start agent 0` to begin again, or !help.'));
@@ -104,6 +132,7 @@ export class Session {
 
   /** Saves nothing new (every transition is already saved) and releases the project lock. */
   async shutdown(): Promise<void> {
+    await this.agents.stop();
     const project = this.project;
     this.project = undefined;
     if (project) await project.close();
@@ -140,7 +169,8 @@ export class Session {
         return false;
       case 'command': {
         const view = this.view();
-        const result = parsed.definition.run({ args: parsed.args, registry: this.registry, ...(view ? { project: view } : {}) });
+        const budget = parsed.definition.name === 'budget' ? await this.budgetView() : undefined;
+        const result = parsed.definition.run({ args: parsed.args, registry: this.registry, ...(view ? { project: view } : {}), ...(budget ? { budget } : {}) });
         return this.apply(result);
       }
       case 'text':
@@ -151,6 +181,11 @@ export class Session {
 
   /** The one place a command's result is carried out. */
   private async apply(result: CommandResult): Promise<boolean> {
+    if ((result.kind === 'gate' || result.kind === 'pipeline' || result.kind === 'confirm') && this.agents.active()) {
+      const what = this.agents.waitingFor() ? 'is waiting for your answer — answer it' : 'is working — wait for it';
+      this.emit(entry.error(`The agent ${what}, or press Ctrl+C to cancel its turn, before moving the pipeline.`));
+      return false;
+    }
     switch (result.kind) {
       case 'message':
         for (const e of result.entries) this.emit(e);
@@ -169,7 +204,21 @@ export class Session {
         await this.shutdown();
         this.emit(entry.info('Saved. Goodbye.'));
         return true;
+      case 'budget':
+        if (!this.ports.budget) {
+          this.emit(entry.error('Spending is not tracked in this session.'));
+          return false;
+        }
+        for (const e of applyBudgetAction(this.ports.budget.ledger, result.action)) this.emit(e);
+        return false;
     }
+  }
+
+  private async budgetView(): Promise<BudgetView | undefined> {
+    const budget = this.ports.budget;
+    if (!budget) return undefined;
+    const contextUse = await this.agents.contextUse();
+    return { summary: budget.spending.finish(), ledger: budget.ledger.snapshot(), ...(contextUse ? { contextUse } : {}) };
   }
 
   private async startOrchestrator(): Promise<void> {
@@ -255,18 +304,31 @@ export class Session {
     }
   }
 
-  private talkToAgent(text: string): void {
+  private async talkToAgent(text: string): Promise<void> {
     if (!this.project) {
       this.emit(entry.hint('Type `Start agent 0` to start the Orchestrator, or !help for the commands.'));
       return;
     }
     const position = this.project.position();
-    const hint = suggestGate(text, position.stage);
-    if (hint) {
-      this.emit(entry.hint(hint.message));
+    if (position.paused) {
+      this.emit(entry.warning(`The project is paused in ${STAGE_INFO[position.stage].label}; type !resume first. Your message was not sent.`));
       return;
     }
-    this.emit(entry.warning(`No agent is running yet for ${STAGE_INFO[position.stage].label}, so your message was not sent anywhere. Type !help for what you can do now.`));
+    // A hint never moves the pipeline; the words still go to the agent as conversation.
+    const hint = this.agents.waitingFor() ? undefined : suggestGate(text, position.stage);
+    if (hint) this.emit(entry.hint(hint.message));
+    await this.agents.say(position.stage, text);
+  }
+
+  private agentActivity(): string {
+    switch (this.agents.state()) {
+      case 'running':
+        return ' — working';
+      case 'waiting':
+        return ' — waiting for you';
+      case 'idle':
+        return '';
+    }
   }
 
   private async chooseFromMenu(text: string, dialog: Extract<Dialog, { kind: 'resume-menu' }>): Promise<void> {
@@ -287,6 +349,7 @@ export class Session {
     if (result.project) {
       this.project = result.project;
       this.dialog = { kind: 'none' };
+      await this.agents.check();
     }
   }
 
@@ -333,6 +396,8 @@ export class Session {
     if (result.project) {
       this.project = result.project;
       this.dialog = { kind: 'none' };
+      this.emitStatus();
+      await this.agents.kickoff('discovery');
     } else {
       this.dialog = { kind: 'directory', platforms, brief: draft.brief, platform: draft.platform };
     }
@@ -360,6 +425,8 @@ export class Session {
         `${spec.command} passed: ${STAGE_INFO[outcome.from.stage].label} → ${STAGE_INFO[outcome.to.stage].label}. HANDOFF.json is now v${project.handoff.version}; ${agentLabel(outcome.to.stage)} is active.`,
       ),
     );
+    this.emitStatus();
+    await this.agents.kickoff(outcome.to.stage);
   }
 
   private async pauseOrResume(event: 'PAUSE' | 'RESUME'): Promise<void> {
@@ -385,6 +452,7 @@ export class Session {
         const project = this.project!;
         const backup = await this.ports.projects.backupHandoff(project.id);
         await project.send({ type: 'RESET' }, '!reset');
+        this.agents.forget(project.id);
         await this.registerQuietly(project);
         this.emit(entry.success(`Reset to Discovery. The previous state is backed up at ${backup}.`));
       }

@@ -7,7 +7,7 @@ export function agentFields(stage: AgentStage, overrides: Record<string, string 
   const fields: Record<string, string | undefined> = {
     name: `${stage}-agent`,
     description: `Test agent for ${stage}.`,
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     tools: tools.join(', '),
     id: String(contract.id),
     stage,

@@ -15,7 +15,7 @@ async function readContext() {
 }
 
 async function createProject(dirName = 'todo') {
-  const recorder = recordingSession(home);
+  const recorder = await recordingSession(home);
   const dir = path.join(home.scratch, dirName);
   const outcomes = await submitAll(recorder.session, ['Start agent 0', 'A shared todo list for small teams', 'Web', dir, 'yes']);
   const context = await readContext();
@@ -35,7 +35,7 @@ describe('the startup protocol', () => {
 
   it('asks for set-up when context.json is missing, and fails the line', async () => {
     home = await makeTempHome(null);
-    const { session, text } = recordingSession(home);
+    const { session, text } = await recordingSession(home);
     const outcome = await session.submit('Start agent 0');
     expect(outcome.ok).toBe(false);
     expect(text()).toContain('Setup required before starting the pipeline');
@@ -45,7 +45,7 @@ describe('the startup protocol', () => {
 
   it('asks for set-up when _setup_complete is false', async () => {
     home = await makeTempHome({ _setup_complete: false, registered_projects: [] });
-    const { session, text } = recordingSession(home);
+    const { session, text } = await recordingSession(home);
     await session.submit('Start agent 0');
     expect(text()).toContain('_setup_complete is false');
   });
@@ -53,14 +53,14 @@ describe('the startup protocol', () => {
   it('names the file and field of an invalid context.json and leaves it alone', async () => {
     const raw = '{"_setup_complete": "yes", "registered_projects": []}';
     home = await makeTempHome(raw);
-    const { session, text } = recordingSession(home);
+    const { session, text } = await recordingSession(home);
     await session.submit('Start agent 0');
     expect(text()).toContain('config/context.json, field `_setup_complete`');
     expect(await readFile(path.join(home.home, 'config', 'context.json'), 'utf8')).toBe(raw);
   });
 
   it('on a fresh home shows the status line, banner, tables and the first question', async () => {
-    const { session, text } = recordingSession(home);
+    const { session, text } = await recordingSession(home);
     expect((await session.submit('start   AGENT 0')).ok).toBe(true);
     const out = text();
     expect(out).toContain('Setup verified — no registered projects found');
@@ -83,7 +83,7 @@ describe('the startup protocol', () => {
   });
 
   it('refuses project directories inside the home or the install, and asks again', async () => {
-    const { session, text } = recordingSession(home);
+    const { session, text } = await recordingSession(home);
     await submitAll(session, ['Start agent 0', 'An app', 'linux']);
     expect((await session.submit(path.join(home.home, 'inside'))).ok).toBe(false);
     expect(text()).toContain('inside the CodeSleuth home');
@@ -93,7 +93,7 @@ describe('the startup protocol', () => {
   });
 
   it('re-asks on an unknown platform and on a non yes/no answer', async () => {
-    const { session, text } = recordingSession(home);
+    const { session, text } = await recordingSession(home);
     await submitAll(session, ['Start agent 0', 'An app']);
     expect((await session.submit('toaster')).ok).toBe(false);
     expect(text()).toContain('I did not recognise "toaster"');
@@ -189,7 +189,7 @@ describe('resuming', () => {
     await submitAll(first.session, ['!plan', '!pause']);
     await first.session.shutdown();
 
-    const second = recordingSession(home);
+    const second = await recordingSession(home);
     await second.session.submit('Start agent 0');
     expect(second.text()).toContain('Type a number to resume that project, or N to start a new one.');
     expect((await second.session.submit('1')).ok).toBe(true);
@@ -205,7 +205,7 @@ describe('resuming', () => {
     const context = await readContext();
     context.registered_projects[0]!.stage = 'shipped';
     await writeFile(path.join(home.home, 'config', 'context.json'), JSON.stringify(context));
-    const second = recordingSession(home);
+    const second = await recordingSession(home);
     await submitAll(second.session, ['Start agent 0', '1']);
     expect(second.text()).toContain('Resumed todo in Maintenance');
     await second.session.shutdown();
@@ -216,7 +216,7 @@ describe('resuming', () => {
     await first.session.shutdown();
     const raw = (await readFile(first.handoffFile, 'utf8')).replace('"stage": "discovery"', '"stage": "launch"');
     await writeFile(first.handoffFile, raw);
-    const second = recordingSession(home);
+    const second = await recordingSession(home);
     await second.session.submit('Start agent 0');
     expect((await second.session.submit('1')).ok).toBe(false);
     expect(second.text()).toContain('field `stage`');
@@ -228,7 +228,7 @@ describe('resuming', () => {
 
   it('refuses a project another live session holds', async () => {
     const first = await createProject();
-    const second = recordingSession(home);
+    const second = await recordingSession(home);
     await second.session.submit('Start agent 0');
     expect((await second.session.submit('1')).ok).toBe(false);
     expect(second.text()).toContain(`is open in another CodeSleuth (pid ${process.pid}`);
@@ -241,7 +241,7 @@ describe('resuming', () => {
     const first = await createProject();
     await first.session.shutdown();
     await writeFile(path.join(home.home, 'artifacts', first.id, '.lock'), JSON.stringify({ pid: 2 ** 22 + 17, since: 'earlier', host: (await import('node:os')).hostname() }));
-    const second = recordingSession(home);
+    const second = await recordingSession(home);
     await submitAll(second.session, ['Start agent 0', '1']);
     expect(second.text()).toContain('Took over a stale lock');
     await second.session.shutdown();

@@ -1,19 +1,10 @@
-import type { BudgetCommandResult, BudgetView } from '../../budget/budget-view.js';
 import { MAX_BUDGET_USD, formatUsd } from '../../budget/cost.js';
 import { renderBudget } from '../../budget/render-budget.js';
 import { entry } from '../../transcript.js';
-import type { CommandContext, CommandDefinition, CommandResult } from '../types.js';
+import type { CommandDefinition, CommandResult } from '../types.js';
 
-// Until the lead adds `budget?: BudgetView` to CommandContext and BudgetCommandResult to
-// CommandResult (see the budget module's notes), these two aliases say what this command
-// needs; afterwards they equal CommandContext and CommandResult and can be dropped.
-type BudgetContext = CommandContext & { readonly budget?: BudgetView };
-type BudgetResult = CommandResult | BudgetCommandResult;
-
-/** `!budget` with the context and result it needs; assignable to CommandDefinition once wired. */
-export interface BudgetCommandDefinition extends Omit<CommandDefinition, 'run'> {
-  run(ctx: BudgetContext): BudgetResult;
-}
+/** One cent: smaller amounts are almost certainly a typo. */
+const MIN_USD = 0.01;
 
 const USAGE = '!budget | !budget set N | !budget extend N   (N in US dollars, e.g. 5 or 12.50)';
 
@@ -22,7 +13,7 @@ export function parseUsd(text: string): number | undefined {
   const match = /^\$?(\d+(?:\.\d+)?|\.\d+)$/.exec(text.trim());
   if (!match?.[1]) return undefined;
   const usd = Number(match[1]);
-  return Number.isFinite(usd) && usd > 0 && usd <= MAX_BUDGET_USD ? usd : undefined;
+  return Number.isFinite(usd) && usd >= MIN_USD && usd <= MAX_BUDGET_USD ? usd : undefined;
 }
 
 function failure(text: string): CommandResult {
@@ -33,7 +24,7 @@ function failure(text: string): CommandResult {
  * `!budget`: what this session has spent, per agent, against its cap; `!budget set N` sets the
  * cap to N US dollars, `!budget extend N` raises it by N. The session applies the change.
  */
-export const budgetCommand: BudgetCommandDefinition = {
+export const budgetCommand: CommandDefinition = {
   name: 'budget',
   aliases: [],
   availability: { kind: 'always' },
@@ -58,7 +49,7 @@ export const budgetCommand: BudgetCommandDefinition = {
     const usd = parseUsd(amount);
     if (usd === undefined) {
       return failure(
-        `"${amount}" is not an amount !budget ${kind} accepts: give a positive number of US dollars up to ${formatUsd(MAX_BUDGET_USD)}, such as 5 or 12.50.`,
+        `"${amount}" is not an amount !budget ${kind} accepts: give a number of US dollars from $0.01 to ${formatUsd(MAX_BUDGET_USD)}, such as 5 or 12.50.`,
       );
     }
     if (kind === 'extend' && view && view.ledger.budgetUsd === null) {

@@ -1,4 +1,5 @@
 import { CommandRegistry } from '../registry.js';
+import { budgetCommand } from './budget.js';
 import { buildCommand } from './build.js';
 import { criticCommand } from './critic.js';
 import { helpCommand } from './help.js';
@@ -20,6 +21,7 @@ export function createBuiltinRegistry(): CommandRegistry {
     statusCommand,
     stateCommand,
     pipelineCommand,
+    budgetCommand,
     planCommand,
     buildCommand,
     criticCommand,

@@ -1,0 +1,203 @@
+import type { AgentOutcome } from '../agent/agent-types.js';
+import type { ContextUse } from '../budget/budget-view.js';
+import type { ReportStatusInput } from '../agent/structured-tools.js';
+import { gateForStage } from '../pipeline/gates.js';
+import { STAGE_INFO, agentLabel, type Stage } from '../pipeline/stages.js';
+import { entry, type EntryInput } from '../transcript.js';
+import { AgentDriver } from './agent-driver.js';
+import { ARTIFACT_WRITERS } from './artifact-writers.js';
+import { STAGE_INPUTS, kickoffMessage } from './kickoff.js';
+import type { OpenProject } from './open-project.js';
+import type { AgentReadiness, SessionPorts } from './ports.js';
+
+/**
+ * Stages whose agents the runtime drives today. The later stages run only under the runtime
+ * that enforces them (task receipts, computed verdicts), never as a free-running agent.
+ */
+const RUNNABLE_STAGES: ReadonlySet<Stage> = new Set(['discovery', 'planning']);
+
+/** What the stage agents need from the session that owns them. */
+export interface StageAgentsHost {
+  emit(input: EntryInput): void;
+  live(text: string | undefined): void;
+  project(): OpenProject | undefined;
+  /** Pauses the pipeline (a budget stop); resolves once saved. */
+  pause(reason: string): Promise<void>;
+}
+
+function describeReport(stage: Stage, report: ReportStatusInput): EntryInput {
+  const who = `${STAGE_INFO[stage].agentName} reports ${report.status}`;
+  const lines = [`${who}: ${report.summary}`];
+  for (const concern of report.concerns ?? []) lines.push(`  • concern: ${concern}`);
+  for (const question of report.questions ?? []) lines.push(`  • question: ${question}`);
+  if (report.blocker) lines.push(`  • blocked by: ${report.blocker}`);
+  const gate = gateForStage(stage);
+  if (gate && (report.status === 'DONE' || report.status === 'DONE_WITH_CONCERNS')) {
+    lines.push(`Review ${gate.artifacts.join(', ')}; when you agree, type ${gate.command}. Or reply to ask for changes.`);
+  } else if (report.status === 'NEEDS_CONTEXT') {
+    lines.push('Answer with a message; the agent goes on from there.');
+  }
+  const tone = report.status === 'DONE' ? 'success' : report.status === 'BLOCKED' ? 'warning' : 'info';
+  return { tone, text: lines.join('\n') };
+}
+
+/**
+ * The agents of the open project's stages: readiness checks, kick-offs after a gate, the
+ * person's messages, and what each run's outcome means for the person.
+ */
+export class StageAgents {
+  private readonly driver: AgentDriver | undefined;
+  private readiness: AgentReadiness | undefined;
+
+  constructor(
+    private readonly ports: SessionPorts,
+    private readonly host: StageAgentsHost,
+  ) {
+    this.driver = ports.agents
+      ? new AgentDriver(ports.agents, ports.projects, {
+          emit: (input) => host.emit(input),
+          live: (text) => host.live(text),
+          outcome: (stage, outcome) => this.onOutcome(stage, outcome),
+          context: (stage) => this.contextFor(stage),
+        })
+      : undefined;
+  }
+
+  /** Checks agents/, rules/ and the provider once; says what is broken or missing. */
+  async check(): Promise<void> {
+    if (!this.ports.agents || this.readiness) return;
+    this.readiness = await this.ports.agents.check();
+    if (this.readiness.problems) {
+      this.host.emit(entry.warning(`Some agent or rule files are broken; the others loaded.\n${this.readiness.problems}`));
+    }
+    if (this.readiness.unavailable) this.host.emit(entry.warning(this.readiness.unavailable));
+  }
+
+  /** True while a run is in flight or waits for the person: gates must wait for it. */
+  active(): boolean {
+    return this.driver?.active() ?? false;
+  }
+
+  /** 'working', 'waiting for you' or 'idle', for the status bar and !status. */
+  state(): 'idle' | 'running' | 'waiting' {
+    if (!this.driver) return 'idle';
+    if (this.driver.waitingFor()) return 'waiting';
+    return this.driver.busy() ? 'running' : 'idle';
+  }
+
+  waitingFor(): 'approval' | 'question' | undefined {
+    return this.driver?.waitingFor();
+  }
+
+  /** Starts the stage's agent with the runtime's kick-off message, when agents can run. */
+  async kickoff(stage: Stage): Promise<void> {
+    const project = this.host.project();
+    if (!this.driver || !project) return;
+    if (!RUNNABLE_STAGES.has(stage)) {
+      this.host.emit(entry.warning(`${agentLabel(stage)} is not available in this version of CodeSleuth yet; the pipeline stays in ${STAGE_INFO[stage].label} and nothing runs.`));
+      return;
+    }
+    await this.check();
+    if (this.readiness?.unavailable) return;
+    this.host.emit(entry.info(`${agentLabel(stage)} is starting.`));
+    await this.driver.say({ id: project.id, path: project.handoff.project.path }, stage, kickoffMessage(stage, project.handoff.project));
+  }
+
+  /** The person's words for the current stage's agent. */
+  async say(stage: Stage, text: string): Promise<void> {
+    const project = this.host.project();
+    if (!project) return;
+    if (!this.driver || !RUNNABLE_STAGES.has(stage)) {
+      this.host.emit(entry.warning(`No agent is running yet for ${STAGE_INFO[stage].label}, so your message was not sent anywhere. Type !help for what you can do now.`));
+      return;
+    }
+    await this.check();
+    if (this.readiness?.unavailable && !this.driver.waitingFor()) {
+      this.host.emit(entry.error(this.readiness.unavailable));
+      return;
+    }
+    await this.driver.say({ id: project.id, path: project.handoff.project.path }, stage, text);
+  }
+
+  cancel(): boolean {
+    return this.driver?.cancel() ?? false;
+  }
+
+  /** Cancels any run and waits for it to end (quitting, resetting). */
+  async stop(): Promise<void> {
+    if (!this.driver) return;
+    this.driver.cancel();
+    await this.driver.settled();
+  }
+
+  /** How full the current stage agent's context is, for !budget; undefined when unknown. */
+  async contextUse(): Promise<ContextUse | undefined> {
+    const project = this.host.project();
+    if (!this.driver || !this.ports.agents || !project) return undefined;
+    const stage = project.position().stage;
+    try {
+      const messages = await this.driver.conversation(project.id, stage);
+      return await this.ports.agents.contextUse({ stage, projectPath: project.handoff.project.path, messages, context: await this.contextFor(stage) });
+    } catch {
+      // An estimate is a nicety: !budget still shows the money without it.
+      return undefined;
+    }
+  }
+
+  forget(projectId: string): void {
+    this.driver?.forget(projectId);
+  }
+
+  private async contextFor(stage: Stage): Promise<{ name: string; text: string }[]> {
+    const project = this.host.project();
+    if (!project) return [];
+    const inputs: { name: string; text: string }[] = [];
+    for (const name of STAGE_INPUTS[stage]) {
+      const read = await this.ports.projects.readArtifact(project.id, name);
+      if (read.kind === 'ok') inputs.push({ name, text: read.text });
+    }
+    return inputs;
+  }
+
+  private async onOutcome(stage: Stage, outcome: AgentOutcome): Promise<void> {
+    switch (outcome.kind) {
+      case 'finished': {
+        if (outcome.tool === 'report_status') {
+          this.host.emit(describeReport(stage, outcome.input as ReportStatusInput));
+          return;
+        }
+        const writer = ARTIFACT_WRITERS.get(outcome.tool);
+        const project = this.host.project();
+        if (!writer || !project) {
+          this.host.emit(entry.success(`${STAGE_INFO[stage].agentName} finished with ${outcome.tool}.`));
+          return;
+        }
+        const files = writer.render(outcome.input).map((f) => this.ports.projects.artifactPath(project.id, f.name));
+        const gate = gateForStage(stage);
+        this.host.emit(
+          entry.success(
+            `${STAGE_INFO[stage].agentName} wrote:\n${files.map((f) => `  ${f}`).join('\n')}\nReview ${files.length > 1 ? 'them' : 'it'}; ${gate ? `when you agree, type ${gate.command}` : 'then decide what is next'} — or reply to ask for changes.`,
+          ),
+        );
+        return;
+      }
+      case 'reply':
+      case 'question':
+        return;
+      case 'max_turns':
+        this.host.emit(entry.warning(`${STAGE_INFO[stage].agentName} stopped after ${outcome.turns} model calls without finishing (its max_turns). Reply to let it go on, or !pause.`));
+        return;
+      case 'budget_refused':
+        this.host.emit(entry.warning(outcome.message));
+        await this.host.pause('budget');
+        this.host.emit(entry.hint('The stage is paused before spending past the budget. Type !budget extend N (US dollars), then !resume — or stop here; nothing was lost.'));
+        return;
+      case 'aborted':
+        this.host.emit(entry.info('Cancelled the agent\'s turn. Type a message to let it go on.'));
+        return;
+      case 'failed':
+        // The loop has already reported the error as an event.
+        return;
+    }
+  }
+}

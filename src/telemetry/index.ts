@@ -1,0 +1,7 @@
+// The file side of budgets and telemetry: appending records, reading a log, loading prices,
+// estimating context tokens. The pure half is src/core/budget.
+export { appendTelemetry, toTelemetryLine, type AppendOptions, type AppendOutcome } from './append-telemetry.js';
+export { REDACTED, containsSecret, redactSecrets } from './api-key-guard.js';
+export { ESTIMATE_ENCODING, estimateContextTokens } from './context-tokens.js';
+export { loadPricing, type PricingLocations } from './load-pricing.js';
+export { parseTelemetryLine, summariseLog, type InvalidLine, type LogSummaryResult } from './summarise-log.js';
