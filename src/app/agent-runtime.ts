@@ -135,6 +135,16 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntimePort {
       };
     },
 
+    async modelPrice(stage) {
+      const loaded = await load();
+      const agent = loaded.agents.get(stage);
+      if (!agent || !loaded.pricing) return undefined;
+      const model = resolveModel(agent.name, agent.model, deps.settings, deps.access.modelOverride);
+      const lookup = lookupPrice(loaded.pricing, model);
+      if (lookup.kind !== 'ok') return undefined;
+      return { model, inputPerMTok: lookup.price.usdPerMillionTokens.input, outputPerMTok: lookup.price.usdPerMillionTokens.output };
+    },
+
     async contextUse(request) {
       const prepared = await prepare({ ...request, projectId: '' });
       if (prepared.kind === 'failed') return undefined;

@@ -36,7 +36,7 @@ describe('Start agent 0 on a fresh home', () => {
     await cli.type('A to-do list for a small team');
     await cli.waitFor('2/3 Which platform is it for?');
     await cli.type('web');
-    await cli.waitFor('Target: Web');
+    await cli.waitFor('Platform: Web');
     await cli.waitFor('3/3 Which directory');
     await cli.type(dir);
     await cli.waitFor(`Created ${dir}.`);

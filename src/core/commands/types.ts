@@ -1,5 +1,6 @@
 import type { BudgetCommandResult, BudgetView } from '../budget/budget-view.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
+import type { StaleApproval } from '../pipeline/approvals.js';
 import type { Gate } from '../pipeline/gates.js';
 import type { Position } from '../pipeline/pipeline.machine.js';
 import type { Stage } from '../pipeline/stages.js';
@@ -26,11 +27,13 @@ export interface OpenProjectView {
   readonly handoff: Handoff;
   readonly position: Position;
   readonly agentState: 'idle' | 'running' | 'waiting';
+  /** Approvals whose artifacts changed since the person gave them. */
+  readonly stale: readonly StaleApproval[];
   readonly handoffPath: string;
 }
 
 /** A question the person must answer before something irreversible happens. */
-export type ConfirmAction = { readonly kind: 'reset' };
+export type ConfirmAction = { readonly kind: 'reset' } | { readonly kind: 'build' };
 
 /**
  * What running a command produced. The session interprets it in exactly one `switch`;

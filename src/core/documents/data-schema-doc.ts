@@ -1,5 +1,5 @@
 import { dataSchemaSchema, type DataSchema } from './design.schema.js';
-import { clip, spanOf, splitSections, toLines } from './markdown.js';
+import { clip, outline, spanOf, splitSections, toLines, unclosedFenceProblem } from './markdown.js';
 import { parseTable, renderTableLines } from './markdown-table.js';
 import { LineMap, problemsFromIssues, sortProblems, type LineProblem, type ParseResult } from './problems.js';
 
@@ -45,6 +45,8 @@ export function parseDataSchema(text: string): ParseResult<DataSchema> {
   const skip = new Set<string>();
   const source = toLines(text);
   const { sections, higher } = splitSections(spanOf(source), 2);
+  const { openFence } = outline(spanOf(source));
+  if (openFence !== undefined) problems.push(unclosedFenceProblem(openFence, source));
   const firstSection = sections[0]?.line ?? Infinity;
   higher.forEach((at, index) => {
     if (index === 0 && at + 1 < firstSection) return;

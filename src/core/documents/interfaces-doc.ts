@@ -1,5 +1,5 @@
 import { INTERFACE_KINDS, interfacesSchema, type InterfaceEntry } from './design.schema.js';
-import { blockFrom, clip, fenceFor, fenceTracker, firstContentLine, isBlank, spanOf, splitSections, toLines, type Section, type Span } from './markdown.js';
+import { blockFrom, clip, fenceFor, fenceTracker, firstContentLine, isBlank, outline, spanOf, splitSections, toLines, unclosedFenceProblem, type Section, type Span } from './markdown.js';
 import { LineMap, problemsFromIssues, sortProblems, type LineProblem, type ParseResult } from './problems.js';
 
 /*
@@ -40,6 +40,8 @@ export function parseInterfaces(text: string): ParseResult<InterfaceEntry[]> {
   const skip = new Set<string>();
   const source = toLines(text);
   const { sections, higher } = splitSections(spanOf(source), 2);
+  const { openFence } = outline(spanOf(source));
+  if (openFence !== undefined) problems.push(unclosedFenceProblem(openFence, source));
   const firstSection = sections[0]?.line ?? Infinity;
   higher.forEach((at, index) => {
     if (index === 0 && at + 1 < firstSection) return;

@@ -109,17 +109,28 @@ export interface OutlineHeading {
   end: number;
 }
 
+/** The headings of a span, and the index of a code fence left open at its end (if any). */
+export interface Outline {
+  readonly headings: OutlineHeading[];
+  readonly openFence?: number;
+}
+
 /**
  * Every heading of a span outside fenced code, in one pass: a large file is read once rather
  * than once per heading level.
  */
-export function outline(span: Span): OutlineHeading[] {
+export function outline(span: Span): Outline {
   const headings: OutlineHeading[] = [];
   const open: OutlineHeading[] = [];
   const fences = fenceTracker();
+  let fenceStart = -1;
   for (let index = span.start; index < span.end; index++) {
     const text = span.lines[index]!;
-    if (fences.step(text)) continue;
+    const wasOpen = fences.open;
+    if (fences.step(text)) {
+      if (!wasOpen) fenceStart = index;
+      continue;
+    }
     const heading = headingOf(text);
     if (!heading) continue;
     while (open.length > 0 && open[open.length - 1]!.level >= heading.level) open.pop()!.end = index;
@@ -127,7 +138,15 @@ export function outline(span: Span): OutlineHeading[] {
     headings.push(entry);
     open.push(entry);
   }
-  return headings;
+  return fences.open ? { headings, openFence: fenceStart } : { headings };
+}
+
+/** The problem of a code fence that is never closed: everything after it reads as code. */
+export function unclosedFenceProblem(index: number, lines: readonly string[]): { line: number; message: string } {
+  return {
+    line: index + 1,
+    message: `the code block opened here ("${clip(lines[index]!.trim())}") is never closed, so everything after it reads as code; close it with a line of the same fence`,
+  };
 }
 
 /**
@@ -139,7 +158,7 @@ export function splitSections(span: Span, level: number): { preamble: Span; sect
   const sections: Section[] = [];
   const higher: number[] = [];
   let preambleEnd = span.end;
-  for (const heading of outline(span)) {
+  for (const heading of outline(span).headings) {
     if (heading.level > level) continue;
     if (sections.length === 0 && higher.length === 0) preambleEnd = heading.index;
     if (heading.level < level) higher.push(heading.index);

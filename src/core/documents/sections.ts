@@ -1,5 +1,5 @@
 import { closestName } from '../commands/suggest.js';
-import { clip, outline, spanOf, type OutlineHeading, type Section } from './markdown.js';
+import { clip, outline, spanOf, unclosedFenceProblem, type Outline, type OutlineHeading, type Section } from './markdown.js';
 import type { LineProblem } from './problems.js';
 
 /** A `## ` section a document may have: its key, its canonical title, and other names accepted for it. */
@@ -18,7 +18,7 @@ export interface FoundSections<K extends string> {
 }
 
 /**
- * Reads the outline of a document (`lines` are the whole file; `headings` its outline, when
+ * Reads the outline of a document (`lines` are the whole file; `outlined` its outline, when
  * the caller has it already): one optional `# Title` before the sections, then `## `
  * sections from `rules` in any order. Unknown, repeated and stray top-level headings are
  * problems (their text would otherwise be dropped without a word); a missing required
@@ -28,15 +28,16 @@ export function findSections<K extends string>(
   lines: readonly string[],
   rules: readonly SectionRule<K>[],
   file: string,
-  headings: readonly OutlineHeading[] = outline(spanOf(lines)),
+  outlined: Outline = outline(spanOf(lines)),
 ): FoundSections<K> {
   const sections: Section[] = [];
   const higher: OutlineHeading[] = [];
-  for (const heading of headings) {
+  for (const heading of outlined.headings) {
     if (heading.level === 2) sections.push({ heading: heading.text, line: heading.index + 1, body: spanOf(lines, heading.index + 1, heading.end) });
     else if (heading.level === 1) higher.push(heading);
   }
   const problems: LineProblem[] = [];
+  if (outlined.openFence !== undefined) problems.push(unclosedFenceProblem(outlined.openFence, lines));
   const found = new Map<K, Section>();
   const firstSection = sections[0]?.line ?? Infinity;
   higher.forEach((heading, index) => {

@@ -113,5 +113,5 @@ export function platformRoutingRows(platform: Platform): [string, string][] {
 
 /** Pure: the routing table as the transcript shows it. */
 export function platformRoutingTable(platform: Platform): string {
-  return renderTable([{ header: 'Routing' }, { header: platform.name, maxWidth: 64 }], platformRoutingRows(platform), `Platform: ${platform.name}`);
+  return renderTable([{ header: 'Routing' }, { header: platform.name, maxWidth: 52 }], platformRoutingRows(platform), `Platform: ${platform.name}`);
 }

@@ -150,6 +150,20 @@ export class OpenProject {
     return { moved, from, to };
   }
 
+  /** Records an approval without moving (a gate re-approved from a later stage). */
+  async recordApproval(approval: Approval, label: string): Promise<void> {
+    const position = this.position();
+    const next: Handoff = {
+      ...this.current,
+      version: this.current.version + 1,
+      approvals: [...this.current.approvals, approval],
+      history: [...this.current.history, { at: approval.at, event: label, from: describe(position), to: describe(position) }],
+      updatedAt: approval.at,
+    };
+    await this.ports.projects.saveHandoff(this.id, next);
+    this.current = next;
+  }
+
   /** Mirrors the project's stage into config/context.json's registry. */
   async register(): Promise<void> {
     const position = this.position();

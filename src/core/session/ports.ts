@@ -82,6 +82,8 @@ export interface AgentRuntimePort {
   run(request: AgentRunRequest): Promise<AgentOutcome>;
   /** How full the stage agent's context would be with this conversation (a tokenizer estimate). */
   contextUse(request: Pick<AgentRunRequest, 'stage' | 'projectPath' | 'messages' | 'context'>): Promise<ContextUse | undefined>;
+  /** The model a stage's agent uses and its price per million tokens (for forecasts). */
+  modelPrice(stage: Stage): Promise<{ readonly model: string; readonly inputPerMTok: number; readonly outputPerMTok: number } | undefined>;
 }
 
 /** The session's money: the ledger every model call is checked against, and what was spent. */

@@ -4,7 +4,6 @@ import { suggestGate } from '../commands/nl-hints.js';
 import type { CommandResult, ConfirmAction, OpenProjectView } from '../commands/types.js';
 import type { RegisteredProject } from '../context/context.schema.js';
 import { errorMessage } from '../errors.js';
-import { GATE_SPECS, checkGate, type Gate } from '../pipeline/gates.js';
 import { STAGE_INFO, agentLabel } from '../pipeline/stages.js';
 import type { Platform } from '../platforms/platform.schema.js';
 import { entry, type EntryInput, type TranscriptEntry } from '../transcript.js';
@@ -15,10 +14,12 @@ import { openNewProject, resumeProject, type DraftProject } from './project-life
 import { WELCOME_QUESTIONS, bannerBlocks, buildTargetsBlock, resumeMenu, setupBlock } from './startup-blocks.js';
 import { refuseProjectDirectory } from './project-paths.js';
 import { StageAgents } from './stage-agents.js';
+import { GateKeeper } from './gate-keeper.js';
 import { applyBudgetAction } from '../budget/apply-budget-action.js';
 import type { BudgetView } from '../budget/budget-view.js';
 import { renderBudgetStatus } from '../budget/render-budget.js';
 import { matchPlatform } from '../platforms/platform.schema.js';
+import { detectPlatform, platformRoutingTable } from '../platforms/platform-detect.js';
 
 /** What the session is waiting for from the person's next plain line. */
 type Dialog =
@@ -29,6 +30,10 @@ type Dialog =
   | { readonly kind: 'directory'; readonly platforms: readonly Platform[]; readonly brief: string; readonly platform: Platform }
   | { readonly kind: 'git-init'; readonly platforms: readonly Platform[]; readonly draft: DraftProject; readonly created: boolean }
   | { readonly kind: 'confirm'; readonly action: ConfirmAction };
+
+function cancelledMessage(action: ConfirmAction): string {
+  return action.kind === 'build' ? 'Build not started; the project stays in Planning.' : 'Reset cancelled; nothing changed.';
+}
 
 /** What the status bar shows. */
 export interface SessionStatus {
@@ -63,6 +68,7 @@ export class Session {
   private nextId = 1;
   private errorsThisLine = 0;
   private readonly agents: StageAgents;
+  private readonly gates: GateKeeper;
 
   constructor(
     private readonly ports: SessionPorts,
@@ -80,6 +86,18 @@ export class Session {
         await project.send({ type: 'PAUSE' }, `pause (${reason})`);
         await this.registerQuietly(project);
         this.emitStatus();
+      },
+    });
+    this.gates = new GateKeeper(ports, {
+      emit: (input) => this.emit(input),
+      askToConfirmBuild: () => {
+        this.dialog = { kind: 'confirm', action: { kind: 'build' } };
+        this.emit(entry.warning('Start the build with this plan? Type yes to start, anything else to stay in Planning.'));
+      },
+      moved: async (project, to) => {
+        await this.registerQuietly(project);
+        this.emitStatus();
+        await this.agents.kickoff(to);
       },
     });
   }
@@ -142,8 +160,8 @@ export class Session {
     const parsed = parseInput(line, this.registry, this.place());
     // A confirmation is answered by the very next line; anything but an answer drops it.
     if (this.dialog.kind === 'confirm' && parsed.kind !== 'text' && parsed.kind !== 'empty') {
+      this.emit(entry.info(cancelledMessage(this.dialog.action)));
       this.dialog = { kind: 'none' };
-      this.emit(entry.info('Reset cancelled; nothing changed.'));
     }
     switch (parsed.kind) {
       case 'empty':
@@ -168,7 +186,7 @@ export class Session {
         this.emit(entry.error(parsed.reason));
         return false;
       case 'command': {
-        const view = this.view();
+        const view = await this.view();
         const budget = parsed.definition.name === 'budget' ? await this.budgetView() : undefined;
         const result = parsed.definition.run({ args: parsed.args, registry: this.registry, ...(view ? { project: view } : {}), ...(budget ? { budget } : {}) });
         return this.apply(result);
@@ -191,7 +209,7 @@ export class Session {
         for (const e of result.entries) this.emit(e);
         return false;
       case 'gate':
-        await this.passGate(result.gate);
+        await this.gates.pass(this.project!, result.gate);
         return false;
       case 'pipeline':
         await this.pauseOrResume(result.event);
@@ -285,13 +303,15 @@ export class Session {
         this.emit(entry.plain(WELCOME_QUESTIONS.platform(dialog.platforms)));
         return;
       case 'platform': {
-        const platform = matchPlatform(text, dialog.platforms);
-        if (!platform) {
+        const detection = detectPlatform(dialog.brief, text, dialog.platforms);
+        const platform = detection.platform;
+        if (!platform || !matchPlatform(text, dialog.platforms)) {
           this.emit(entry.error(`I did not recognise "${text}" as a platform. Answer with one of: ${dialog.platforms.map((p) => p.name).join(', ')}.`));
           return;
         }
         this.dialog = { kind: 'directory', platforms: dialog.platforms, brief: dialog.brief, platform };
-        this.emit(entry.info(`Target: ${platform.name} — ${platform.toolchain}. ${platform.notes}.`));
+        this.emit(entry.info(`${platformRoutingTable(platform)}
+Why: ${detection.reasons.join('; ')}.`));
         this.emit(entry.plain(WELCOME_QUESTIONS.directory));
         return;
       }
@@ -403,32 +423,6 @@ export class Session {
     }
   }
 
-  private async passGate(gate: Gate): Promise<void> {
-    const project = this.project!;
-    const spec = GATE_SPECS[gate];
-    const evidence = await project.gatherEvidence(gate);
-    const check = checkGate(gate, evidence);
-    const approval = {
-      gate,
-      at: this.ports.env.now().toISOString(),
-      artifacts: evidence.flatMap((e) => (e.status === 'valid' ? [{ name: e.name, sha256: e.sha256 }] : [])),
-    };
-    const outcome = await project.send({ type: 'GATE', gate, evidence }, spec.command, approval);
-    if (!outcome.moved) {
-      const reasons = check.open ? ['the pipeline is not in a stage this gate leaves'] : check.refusals.map((r) => `• ${r.reason} — ${r.remedy}.`);
-      this.emit(entry.error(`${spec.command} refused: the ${STAGE_INFO[spec.to].label} stage needs what ${STAGE_INFO[spec.from].label} produces.\n${reasons.join('\n')}`));
-      return;
-    }
-    await this.registerQuietly(project);
-    this.emit(
-      entry.success(
-        `${spec.command} passed: ${STAGE_INFO[outcome.from.stage].label} → ${STAGE_INFO[outcome.to.stage].label}. HANDOFF.json is now v${project.handoff.version}; ${agentLabel(outcome.to.stage)} is active.`,
-      ),
-    );
-    this.emitStatus();
-    await this.agents.kickoff(outcome.to.stage);
-  }
-
   private async pauseOrResume(event: 'PAUSE' | 'RESUME'): Promise<void> {
     const project = this.project!;
     const outcome = await project.send({ type: event }, event === 'PAUSE' ? '!pause' : '!resume');
@@ -444,10 +438,13 @@ export class Session {
   private async confirm(text: string, action: ConfirmAction): Promise<void> {
     this.dialog = { kind: 'none' };
     if (text.trim().toLowerCase() !== 'yes') {
-      this.emit(entry.info('Reset cancelled; nothing changed.'));
+      this.emit(entry.info(cancelledMessage(action)));
       return;
     }
     switch (action.kind) {
+      case 'build':
+        await this.gates.pass(this.project!, 'build', true);
+        return;
       case 'reset': {
         const project = this.project!;
         const backup = await this.ports.projects.backupHandoff(project.id);
@@ -473,12 +470,13 @@ export class Session {
     return { kind: 'project', stage: position.stage, paused: position.paused };
   }
 
-  private view(): OpenProjectView | undefined {
+  private async view(): Promise<OpenProjectView | undefined> {
     if (!this.project) return undefined;
     return {
       handoff: this.project.handoff,
       position: this.project.position(),
-      agentState: 'idle',
+      stale: await this.gates.stale(this.project),
+      agentState: this.agents.state(),
       handoffPath: this.ports.projects.handoffPath(this.project.id),
     };
   }

@@ -58,8 +58,8 @@ interface Details {
 export function parseTaskGraph(text: string): TaskGraphParse {
   if (text.trim() === '') return { ok: false, problems: [{ message: 'the file is empty' }] };
   const lines = toLines(text);
-  const headings = outline(spanOf(lines));
-  const { found, problems } = findSections(lines, SECTIONS, TASK_GRAPH_FILE, headings);
+  const outlined = outline(spanOf(lines));
+  const { found, problems } = findSections(lines, SECTIONS, TASK_GRAPH_FILE, outlined);
   const table = found.get('tasks');
   const rows = table ? parseTable(table.body, COLUMNS, '"## Tasks"') : undefined;
   if (rows) problems.push(...rows.problems);
@@ -67,7 +67,7 @@ export function parseTaskGraph(text: string): TaskGraphParse {
     problems.push({ line: table.line, message: 'no task (TASK-001, ...) is listed in the "## Tasks" table; add one row per task' });
   }
   const detailsSection = found.get('details');
-  const details = detailsSection ? readDetails(lines, headings, detailsSection, problems) : new Map<string, Details>();
+  const details = detailsSection ? readDetails(lines, outlined.headings, detailsSection, problems) : new Map<string, Details>();
 
   const tasks: Task[] = [];
   const taskLines: TaskLines[] = [];
@@ -80,11 +80,11 @@ export function parseTaskGraph(text: string): TaskGraphParse {
       taskLines.push(task.lines);
     }
   }
-  for (const [id, entry] of details) {
+  details.forEach((entry, id) => {
     if (!listed.has(id)) {
       problems.push({ line: entry.line, message: `"### ${id}" has no row in the "## Tasks" table; add a row for ${id} or delete this section` });
     }
-  }
+  });
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
   return { ok: true, graph: { tasks }, lines: taskLines };
 }
@@ -176,7 +176,7 @@ function readRow(
   problems: LineProblem[],
 ): { id: string; task?: Task; lines: TaskLines } {
   const cells = row.cells;
-  const id = cells.id.replace(/`/g, '').trim().toUpperCase();
+  const id = upper(cells.id.includes('`') ? cells.id.replace(/`/g, '').trim() : cells.id);
   const entry = details.get(id);
   const lines: TaskLines =
     entry === undefined
@@ -193,11 +193,14 @@ function readRow(
     title: cells.title,
     description: entry?.description ?? '',
     acceptance_criteria: entry?.criteria ?? [],
-    output_files: NOTHING.has(cells.output_files.trim().toLowerCase()) ? [] : splitFiles(cells.output_files),
-    depends_on: NOTHING.has(cells.depends_on.trim().toLowerCase())
+    output_files: isNothing(cells.output_files) ? [] : splitFiles(cells.output_files),
+    depends_on: isNothing(cells.depends_on)
       ? []
-      : cells.depends_on.split(/[\s,;]+/).map((d) => d.replace(/`/g, '').toUpperCase()).filter((d) => d !== ''),
-    size: cells.size.trim().toUpperCase(),
+      : cells.depends_on
+          .split(/[\s,;`]+/)
+          .filter((d) => d !== '')
+          .map(upper),
+    size: upper(cells.size),
     status: normalizeStatus(cells.status),
   };
   if (isCanonicalTask(raw)) return { id, task: raw, lines };
@@ -220,9 +223,19 @@ function lineOf(path: readonly PropertyKey[], lines: TaskLines, entry: Details |
   return lines.row;
 }
 
+/** An empty cell, or one of the ways people write "none" in it. */
+function isNothing(cell: string): boolean {
+  return cell.length <= 6 && NOTHING.has(cell.toLowerCase());
+}
+
+/** Upper case, without a copy when the text already is (most cells are). */
+function upper(text: string): string {
+  return /[a-z]/.test(text) ? text.toUpperCase() : text;
+}
+
 /** `in progress`, `In_Progress` and `inprogress` all mean IN-PROGRESS. */
 function normalizeStatus(cell: string): string {
-  const status = cell.trim().toUpperCase().replace(/[\s_]+/g, '-');
+  const status = /[\s_]/.test(cell) ? upper(cell).replace(/[\s_]+/g, '-') : upper(cell);
   return status === 'INPROGRESS' ? 'IN-PROGRESS' : status;
 }
 

@@ -107,10 +107,10 @@ export function validateTaskGraph(graph: TaskGraph): GraphProblem[] {
 function fileConflicts(graph: TaskGraph, index: GraphIndex): GraphProblem[] {
   const writers = new Map<string, number[]>();
   graph.tasks.forEach((task, i) => {
-    for (const file of new Set(task.output_files)) {
+    for (const file of task.output_files) {
       const list = writers.get(file);
-      if (list) list.push(i);
-      else writers.set(file, [i]);
+      if (!list) writers.set(file, [i]);
+      else if (list[list.length - 1] !== i) list.push(i); // a file listed twice by one task counts once
     }
   });
   const position = topologicalPositions(index);

@@ -52,8 +52,8 @@ describe('parseInput', () => {
   });
 
   it.each([
-    ['!build', discovery, '!build is valid in planning; the project is in discovery.'],
-    ['!plan', planning, '!plan is valid in discovery; the project is in planning.'],
+    ['!build', discovery, '!build is valid in planning, in building, in critique, in security, in verification; the project is in discovery.'],
+    ['!verify', planning, '!verify is valid in security, in verification; the project is in planning.'],
     ['!resume', planning, '!resume is valid while paused; the project is in planning.'],
     ['!pause', pausedPlanning, '!pause is valid in discovery, in planning, in building, in critique, in security, in verification, in maintenance; the project is paused in planning.'],
     ['!status', none, '!status needs an open project. Type `Start agent 0` to start or resume one.'],
@@ -61,6 +61,10 @@ describe('parseInput', () => {
   ] as const)('says when %j is valid (%j)', (line, place, reason) => {
     const parsed = parseInput(line, registry, place);
     expect(parsed).toMatchObject({ kind: 'unavailable', reason });
+  });
+
+  it('accepts a gate in a later stage, where it re-approves', () => {
+    expect(parseInput('!plan', registry, planning).kind).toBe('command');
   });
 
   it('treats anything else as text', () => {

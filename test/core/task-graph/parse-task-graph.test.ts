@@ -140,6 +140,16 @@ describe('parseTaskGraph', () => {
     ]);
   });
 
+  it('points at a code block left open, which would swallow the rest of the file', () => {
+    const text = renderTaskGraph(sample).replace('Implement TASK-003.', 'Implement TASK-003.\n\n```sh\nnpm test');
+    const result = parseTaskGraph(text);
+    const line = text.split('\n').indexOf('```sh') + 1;
+    expect(result.ok ? [] : result.problems).toContainEqual({
+      line,
+      message: 'the code block opened here ("```sh") is never closed, so everything after it reads as code; close it with a line of the same fence',
+    });
+  });
+
   it('names missing sections and an empty file', () => {
     expect(parseTaskGraph('  \n')).toEqual({ ok: false, problems: [{ message: 'the file is empty' }] });
     const result = parseTaskGraph('# Tasks\nnone');

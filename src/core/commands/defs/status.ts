@@ -1,3 +1,4 @@
+import { describeStale } from '../../pipeline/approvals.js';
 import { gateForStage } from '../../pipeline/gates.js';
 import { STAGE_INFO, agentLabel } from '../../pipeline/stages.js';
 import { entry } from '../../transcript.js';
@@ -20,9 +21,10 @@ export const statusCommand: CommandDefinition = {
       `Project:  ${project.handoff.project.name} (${project.handoff.project.path})`,
       `Stage:    ${info.label}${paused ? ' — paused (type !resume to continue)' : ''}`,
       `Agent:    ${agentLabel(stage)} — ${agentState}`,
-      `Approved: ${project.handoff.approvals.length === 0 ? 'no gate yet' : project.handoff.approvals.map((a) => `!${a.gate}`).join(', ')}`,
+      `Approved: ${project.handoff.approvals.length === 0 ? 'no gate yet' : [...new Set(project.handoff.approvals.map((a) => `!${a.gate}`))].join(', ')}`,
+      ...project.stale.map((s) => `STALE:    ${describeStale(s)}`),
       `Next:     ${gate ? `${gate.command} once ${gate.artifacts.join(', ')} ${gate.artifacts.length > 1 ? 'validate' : 'validates'}` : 'no gate after this stage'}`,
     ];
-    return { kind: 'message', entries: [entry.info(lines.join('\n'))] };
+    return { kind: 'message', entries: [project.stale.length > 0 ? entry.warning(lines.join('\n')) : entry.info(lines.join('\n'))] };
   },
 };

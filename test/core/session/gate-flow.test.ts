@@ -1,0 +1,92 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handoffSchema } from '../../../src/core/handoff/handoff.schema.js';
+import { ARTIFACT_WRITERS } from '../../../src/core/session/artifact-writers.js';
+import { FEATURE_SPEC, makeTempHome, recordingSession, submitAll, type TempHome } from '../../support/temp-home.js';
+
+let home: TempHome;
+beforeEach(async () => {
+  home = await makeTempHome();
+});
+afterEach(async () => home.cleanup());
+
+/** The planner's artifacts, rendered the way the runtime renders them from the demo cassette. */
+async function plannerArtifacts(): Promise<{ name: string; text: string }[]> {
+  const cassette = JSON.parse(await readFile('demo/cassette.json', 'utf8')) as { turns: { agent: string; content: { type: string; name?: string; input?: unknown }[] }[] };
+  const inputs = cassette.turns.flatMap((t) => t.content).filter((b) => b.type === 'tool_use' && (b.name === 'write_design' || b.name === 'write_task_graph'));
+  return inputs.flatMap((b) => ARTIFACT_WRITERS.get(b.name!)!.render(b.input));
+}
+
+async function projectInPlanning() {
+  const recorder = await recordingSession(home);
+  const dir = path.join(home.scratch, 'tidy');
+  await submitAll(recorder.session, ['Start agent 0', 'A to-do list', 'web', dir, 'yes']);
+  const id = recorder.text().match(/\[(tidy-[0-9a-f]+)\]/)![1]!;
+  const artifacts = path.join(home.home, 'artifacts', id);
+  await writeFile(path.join(artifacts, 'feature-spec.md'), FEATURE_SPEC);
+  expect((await recorder.session.submit('!plan')).ok).toBe(true);
+  for (const file of await plannerArtifacts()) await writeFile(path.join(artifacts, file.name), file.text);
+  return { ...recorder, artifacts };
+}
+
+async function handoff(artifacts: string) {
+  return handoffSchema.parse(JSON.parse(await readFile(path.join(artifacts, 'HANDOFF.json'), 'utf8')));
+}
+
+describe('the build forecast', () => {
+  it('shows the tasks and cost, and starts only after yes', async () => {
+    const { session, text, artifacts } = await projectInPlanning();
+    await session.submit('!build');
+    expect(text()).toContain('Build forecast');
+    expect(text()).toContain('3 tasks to build');
+    expect(text()).toMatch(/≈ \$\d+\.\d\d/);
+    await session.submit('not yet');
+    expect(text()).toContain('Build not started; the project stays in Planning.');
+    expect((await handoff(artifacts)).stage).toBe('planning');
+
+    await submitAll(session, ['!build', 'yes']);
+    const state = await handoff(artifacts);
+    expect(state.stage).toBe('building');
+    expect(state.version).toBe(2);
+    expect(state.approvals.map((a) => a.gate)).toEqual(['plan', 'build']);
+    await session.shutdown();
+  });
+});
+
+describe('approvals bound to artifacts', () => {
+  it('marks an edited spec stale, refuses !build until !plan re-approves it', async () => {
+    const { session, text, artifacts } = await projectInPlanning();
+    await writeFile(path.join(artifacts, 'feature-spec.md'), `${FEATURE_SPEC}\n- a late edit\n`);
+
+    await session.submit('!status');
+    expect(text()).toContain('STALE:    feature-spec.md changed since !plan approved it');
+
+    const refused = await session.submit('!build');
+    expect(refused.ok).toBe(false);
+    expect(text()).toContain('!build refused: an approval it builds on no longer holds.');
+
+    expect((await session.submit('!plan')).ok).toBe(true);
+    expect(text()).toContain('Re-approved feature-spec.md with !plan; HANDOFF.json is now v2.');
+    const state = await handoff(artifacts);
+    expect(state.stage).toBe('planning');
+    expect(state.history.at(-1)).toMatchObject({ event: 're-approve !plan', from: 'planning', to: 'planning' });
+
+    await session.submit('!plan');
+    expect(text()).toContain('exactly as approved; nothing to re-approve');
+    await submitAll(session, ['!build', 'yes']);
+    expect((await handoff(artifacts)).stage).toBe('building');
+    await session.shutdown();
+  });
+
+  it('refuses a hand-edited TASK-GRAPH.md that no longer parses, with line numbers', async () => {
+    const { session, text, artifacts } = await projectInPlanning();
+    const file = path.join(artifacts, 'TASK-GRAPH.md');
+    const broken = (await readFile(file, 'utf8')).replace(/\| TASK-002 \|/, '| TASK-0X2 |');
+    await writeFile(file, broken);
+    expect((await session.submit('!build')).ok).toBe(false);
+    expect(text()).toMatch(/TASK-GRAPH\.md does not validate: line \d+/);
+    expect(await readFile(file, 'utf8')).toBe(broken);
+    await session.shutdown();
+  });
+});

@@ -1,0 +1,58 @@
+// The offline showcase: `codesleuth demo DIR --home H` walks the pipeline on its own, and
+// `codesleuth --demo` lets a person drive the REPL against the bundled scripted model. Neither
+// needs a key or the network: the environment points at a dead port and has no key.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readJson } from '../helpers/fixtures.js';
+import { cleanup, makeHome, runHeadless, spawnCli } from '../helpers/pty-cli.js';
+import { createProjectInRepl, noKeyEnv } from '../helpers/fake-model.js';
+
+afterEach(cleanup);
+
+/** Nothing listens on the discard port: a run that tried the "real" API would fail. */
+const OFFLINE = noKeyEnv('http://127.0.0.1:9');
+
+describe('codesleuth demo DIR --home H', () => {
+  it('exits 0 after printing the walk, and leaves the artifacts and a git repository', async () => {
+    const h = makeHome();
+    const dir = h.projectDir('showcase');
+    const run = await runHeadless({ args: ['demo', dir, '--home', h.home], env: OFFLINE });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('CodeSleuth demo — offline: the model is a local fake replaying demo/cassette.json.');
+    expect(run.stdout).toContain(`Home:    ${h.home}`);
+    expect(run.stdout).toContain(`Project: ${dir}`);
+    // The walk: the interview, the spec, the gate, the plan.
+    expect(run.stdout).toContain('A shared to-do list for a café team — good. Who will use it day to day, and on what devices?');
+    expect(run.stdout).toMatch(/Discovery wrote:\n\s+\S+feature-spec\.md/);
+    expect(run.stdout).toContain('!plan passed: Discovery → Planning. HANDOFF.json is now v1');
+    expect(run.stdout).toMatch(/Planner wrote:\n\s+\S+TASK-GRAPH\.md/);
+    expect(run.stdout).toContain(`The demo reached its end. Artifacts: ${path.join(h.home, 'artifacts')}`);
+    expect(run.stdout).not.toContain('ANTHROPIC_API_KEY is not set');
+
+    const [id] = readdirSync(path.join(h.home, 'artifacts'));
+    const artifacts = path.join(h.home, 'artifacts', id!);
+    for (const name of ['feature-spec.md', 'TDD.md', 'INTERFACES.md', 'SCHEMA.md', 'TASK-GRAPH.md', 'HANDOFF.json', 'telemetry/token_log.jsonl']) {
+      expect(existsSync(path.join(artifacts, name)), name).toBe(true);
+    }
+    expect(readJson<{ stage: string; project: { path: string } }>(path.join(artifacts, 'HANDOFF.json'))).toMatchObject({ stage: 'building', project: { path: dir } });
+    expect(existsSync(path.join(dir, '.git', 'HEAD'))).toBe(true);
+    expect(readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8')).toMatch(/^ref: refs\/heads\//);
+  });
+});
+
+describe('codesleuth --demo', () => {
+  it('lets the person type the brief and answers with the scripted Discovery agent', async () => {
+    const h = makeHome({ setupComplete: true });
+    const cli = spawnCli({ home: h.home, args: ['--demo'], env: OFFLINE });
+    await createProjectInRepl(cli, h.projectDir('my-cafe'), 'A shared to-do list for our café');
+    await cli.waitFor('agent 1 (Discovery) is starting.');
+    await cli.waitFor('A shared to-do list for a café team — good. Who will use it day to day, and on what devices?');
+    await cli.type('The shift lead and three baristas, on their phones.');
+    await cli.waitFor('Clear. What does a task hold, and is anything stored besides the tasks?');
+    await cli.type('!quit');
+    expect(await cli.waitForExit()).toBe(0);
+    expect(cli.screen()).not.toContain('ANTHROPIC_API_KEY is not set');
+  });
+});

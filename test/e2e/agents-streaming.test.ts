@@ -1,0 +1,101 @@
+// Talking to the Discovery agent in the REPL (a pseudo-terminal) against the fake Anthropic
+// server: the kick-off question appears, a reply reaches the agent and its answer appears, and
+// the requests are what a real API would want (agent header, system prompt, cacheable prefix).
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, INSTALL_DIR, makeHome, spawnCli } from '../helpers/pty-cli.js';
+import {
+  agentBody,
+  bodyOf,
+  closeFakeModels,
+  createProjectInRepl,
+  messageCalls,
+  modelEnv,
+  startFakeModel,
+  systemText,
+  writeSettings,
+  type MessagesBody,
+} from '../helpers/fake-model.js';
+
+afterEach(async () => {
+  await cleanup();
+  await closeFakeModels();
+});
+
+const BRIEF = 'A recipe box for our household';
+const KICKOFF_REPLY = 'A recipe box for home cooks, then. Who cooks from it, and do they share recipes with each other?';
+const SECOND_REPLY = 'Noted: one household, shared recipes. Should a recipe scale its quantities by the number of servings?';
+
+/** The message list without cache_control marks: what the conversation says, not how it is cached. */
+function withoutCacheMarks(messages: MessagesBody['messages']): unknown {
+  return JSON.parse(JSON.stringify(messages), (key, value: unknown) => (key === 'cache_control' ? undefined : value));
+}
+
+function cacheMarks(value: unknown): number {
+  return (JSON.stringify(value).match(/"cache_control":\{"type":"ephemeral"/g) ?? []).length;
+}
+
+describe('the Discovery agent in the REPL', () => {
+  it('shows the kick-off question, takes a reply and shows the answer; the requests keep a cacheable prefix', async () => {
+    const server = await startFakeModel('streaming');
+    const h = makeHome({ setupComplete: true });
+    writeSettings(h.home);
+    const dir = h.projectDir('recipes');
+    const cli = spawnCli({ home: h.home, env: modelEnv(server) });
+
+    await createProjectInRepl(cli, dir, BRIEF);
+    await cli.waitFor('agent 1 (Discovery) is starting.');
+    await cli.waitFor(KICKOFF_REPLY);
+    await cli.type('Me and my partner; we share every recipe.');
+    await cli.waitFor('› Me and my partner; we share every recipe.');
+    await cli.waitFor(SECOND_REPLY);
+    // The REPL is idle again and answers commands.
+    await cli.type('!status');
+    await cli.waitFor(/Agent: agent 1 \(Discovery\) — idle/);
+
+    const calls = messageCalls(server);
+    expect(calls).toHaveLength(2);
+    expect(server.requests.every((r) => r.headers['x-codesleuth-agent'] === 'discovery')).toBe(true);
+    const [first, second] = calls.map(bodyOf) as [MessagesBody, MessagesBody];
+
+    // The system prompt is the Discovery agent file's body plus the run's context.
+    const system = systemText(first);
+    expect(system).toContain(agentBody(path.join(INSTALL_DIR, 'agents', '01-discovery.md')));
+    expect(system).toContain(`Project directory: ${dir}`);
+    // The brief travels in the kick-off message, the first of every request's conversation.
+    expect(JSON.stringify(first.messages[0])).toContain(`The person describes it as: ${BRIEF}`);
+
+    // The second request repeats the first byte for byte (system, tools, messages) and adds the
+    // agent's answer and the person's reply: a prefix the prompt cache can reuse.
+    expect(second.system).toEqual(first.system);
+    expect(second.tools).toEqual(first.tools);
+    expect(withoutCacheMarks(second.messages.slice(0, first.messages.length))).toEqual(withoutCacheMarks(first.messages));
+    expect(second.messages.slice(first.messages.length)).toMatchObject([
+      { role: 'assistant', content: [{ type: 'text', text: KICKOFF_REPLY }] },
+      { role: 'user', content: [{ type: 'text', text: 'Me and my partner; we share every recipe.' }] },
+    ]);
+    // Cache breakpoints: on the stable system block and on the newest message, within the API's 4.
+    for (const body of [first, second]) {
+      expect(Array.isArray(body.system) && body.system[0]?.cache_control).toEqual({ type: 'ephemeral' });
+      expect(cacheMarks(body.messages.at(-1))).toBe(1);
+      expect(cacheMarks(body)).toBeLessThanOrEqual(4);
+    }
+  });
+
+  // BUG (src/app/agent-runtime.ts contextBlock + src/core/session/kickoff.ts): agents/01-discovery.md
+  // promises "a context block from the runtime with the platform's notes (toolchain families,
+  // signing and distribution constraints)", and agents/02-planner.md tells the Planner to "pick
+  // from the platform's toolchain families". The runtime sends only "(Web)" in the kick-off and
+  // "Stage: discovery. Project directory: ..." as context: the toolchain the person was shown
+  // (Next.js / React / Node.js) never reaches the model.
+  it.fails('gives the agent the chosen platform\'s toolchain, as its agent file promises', async () => {
+    const server = await startFakeModel('streaming');
+    const h = makeHome({ setupComplete: true });
+    writeSettings(h.home);
+    const cli = spawnCli({ home: h.home, env: modelEnv(server) });
+    await createProjectInRepl(cli, h.projectDir('toolchain'));
+    await cli.waitFor(KICKOFF_REPLY);
+    const first = bodyOf(messageCalls(server)[0]!);
+    expect(`${systemText(first)}\n${JSON.stringify(first.messages)}`).toContain('Next.js / React / Node.js');
+  });
+});
