@@ -2,15 +2,18 @@ import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { DirectoryInfo, WorkspacePort } from '../core/session/ports.js';
+import type { GitRunner } from './git-runner.js';
 
 /**
- * The person's project directory. simple-git is loaded on first use so it costs nothing
- * before the first prompt; this module is the only one that runs git.
+ * The person's project directory. Git runs through the git port's runner (git-runner.ts,
+ * the only module that runs git), which loads simple-git on first use so it costs nothing
+ * before the first prompt.
  */
 export function createWorkspace(cwd: string): WorkspacePort {
-  const git = async (directory: string) => {
-    const { simpleGit } = await import('simple-git');
-    return simpleGit({ baseDir: directory });
+  let runner: GitRunner | undefined;
+  const git = async () => {
+    runner ??= (await import('./git-runner.js')).createGitRunner();
+    return runner;
   };
   return {
     resolveDirectory(input) {
@@ -27,7 +30,8 @@ export function createWorkspace(cwd: string): WorkspacePort {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
         throw error;
       }
-      return { kind: 'directory', isGitRepo: await (await git(directory)).checkIsRepo() };
+      const { isRepository } = await import('./git-port.js');
+      return { kind: 'directory', isGitRepo: await isRepository(await git(), directory) };
     },
 
     async createDirectory(directory) {
@@ -35,7 +39,9 @@ export function createWorkspace(cwd: string): WorkspacePort {
     },
 
     async initGitRepository(directory) {
-      await (await git(directory)).init();
+      const { initRepository } = await import('./git-port.js');
+      const result = await initRepository(await git(), directory);
+      if (!result.ok) throw new Error(result.error.hint === undefined ? result.error.message : `${result.error.message} ${result.error.hint}`);
     },
 
     async removeEmptyDirectory(directory) {

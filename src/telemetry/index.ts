@@ -4,4 +4,13 @@ export { appendTelemetry, toTelemetryLine, type AppendOptions, type AppendOutcom
 export { REDACTED, containsSecret, redactSecrets } from './api-key-guard.js';
 export { ESTIMATE_ENCODING, estimateContextTokens } from './context-tokens.js';
 export { loadPricing, type PricingLocations } from './load-pricing.js';
-export { parseTelemetryLine, summariseLog, type InvalidLine, type LogSummaryResult } from './summarise-log.js';
+export { checkpointPathFor } from './log-checkpoint.js';
+export {
+  parseTelemetryLine,
+  summariseLog,
+  type CheckpointReport,
+  type FullPassReason,
+  type InvalidLine,
+  type LogSummaryResult,
+  type SummariseOptions,
+} from './summarise-log.js';

@@ -11,7 +11,7 @@ export function StatusBar({ status, notice }: { readonly status: SessionStatus; 
       <Text color="gray"> │ </Text>
       <Text>{status.agent}</Text>
       <Text color="gray"> │ </Text>
-      <Text color="gray">{status.budget}</Text>
+      <Text color={status.budgetTier === 'exhausted' ? 'red' : status.budgetTier === 'warning' ? 'yellow' : 'gray'}>{status.budget}</Text>
       {status.waitingFor ? (
         <>
           <Text color="gray"> │ </Text>

@@ -3,7 +3,7 @@ import type { Session, SessionEvent, SessionStatus, SubmitOutcome } from '../cor
 /** What the REPL needs of a session; `Session` itself fits it. */
 export type SessionLike = Pick<Session, 'subscribe' | 'status' | 'submit' | 'cancel' | 'shutdown'>;
 
-const BEFORE_LOAD: SessionStatus = { agent: 'Orchestrator (agent 0)', budget: 'budget: not set' };
+const BEFORE_LOAD: SessionStatus = { agent: 'Orchestrator (agent 0)', budget: 'budget: not set', budgetTier: 'ok' };
 
 /**
  * A session that is still loading: the prompt is drawn before the pipeline, schemas and stores

@@ -70,7 +70,7 @@ describe('App', () => {
 describe('StatusBar and EntryView', () => {
   it('show the project, stage, agent, budget and what is awaited', () => {
     const { lastFrame } = render(
-      <StatusBar status={{ project: 'todo', stage: 'planning', agent: 'agent 2 (Planner)', budget: 'budget: not set', waitingFor: 'yes to confirm' }} />,
+      <StatusBar status={{ project: 'todo', stage: 'planning', agent: 'agent 2 (Planner)', budget: 'budget: not set', budgetTier: 'ok', waitingFor: 'yes to confirm' }} />,
     );
     for (const text of ['todo', 'planning', 'agent 2 (Planner)', 'budget: not set', 'waiting for yes to confirm']) expect(lastFrame()).toContain(text);
   });

@@ -98,7 +98,8 @@ export function parseTable<K extends string>(
   index++;
   const separator = index < end ? splitRow(lines[index]!) : undefined;
   if (separator && separator.length > 0 && separator.every((c) => SEPARATOR_CELL.test(c))) index++;
-  const keyed = columns.map((c) => [c.key, positions.get(c.key)!] as const);
+  const keys = columns.map((c) => c.key);
+  const at = columns.map((c) => positions.get(c.key)!);
   for (; index < end; index++) {
     const text = lines[index]!;
     if (isBlank(text)) continue;
@@ -115,7 +116,7 @@ export function parseTable<K extends string>(
       continue;
     }
     const record = {} as Record<K, string>;
-    for (const [key, position] of keyed) record[key] = cells[position] ?? '';
+    for (let c = 0; c < keys.length; c++) record[keys[c]!] = cells[at[c]!] ?? '';
     rows.push({ line: index + 1, cells: record });
   }
   return { rows, headerLine, problems };

@@ -180,7 +180,28 @@ export function blockFrom(span: Span): string {
 export const NONE_MARK = '_None._';
 const NONE_WORDS = new Set(['_none._', '_none_', 'none', 'none.', '*none.*', '*none*']);
 
-const BULLET = /^ {0,3}(?:[-*+]|\d{1,3}[.)])(?:[ \t]+(.*))?$/;
+/**
+ * The text after a list marker ("- ", "* ", "+ ", "1. ", "2) "), or undefined when the line
+ * is not a list item. Read by hand rather than by a regex: a large task graph has tens of
+ * thousands of criteria, and each regex match allocates.
+ */
+function bulletText(line: string): string | undefined {
+  let i = 0;
+  while (i < 3 && line.charCodeAt(i) === 32) i++;
+  const first = line.charCodeAt(i);
+  if (first === 45 /* - */ || first === 42 /* * */ || first === 43 /* + */) {
+    i++;
+  } else {
+    const digits = i;
+    while (i < digits + 3 && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) i++;
+    const mark = line.charCodeAt(i);
+    if (i === digits || (mark !== 46 /* . */ && mark !== 41 /* ) */)) return undefined;
+    i++;
+  }
+  if (i === line.length) return '';
+  const gap = line.charCodeAt(i);
+  return gap === 32 || gap === 9 ? line.slice(i + 1) : undefined;
+}
 
 /** One list item and the line it starts on. */
 export interface ListItem {
@@ -199,9 +220,9 @@ export function parseBullets(span: Span, describe: string): { items: ListItem[];
   for (let i = span.start; i < span.end; i++) {
     const text = span.lines[i]!;
     if (isBlank(text)) continue;
-    const bullet = BULLET.exec(text);
-    if (bullet) {
-      last = { text: collapseSpaces(bullet[1] ?? ''), line: i + 1 };
+    const bullet = bulletText(text);
+    if (bullet !== undefined) {
+      last = { text: collapseSpaces(bullet), line: i + 1 };
       items.push(last);
     } else if (last && /^\s{2,}\S/.test(text)) {
       last.text = collapseSpaces(`${last.text} ${text}`);

@@ -41,6 +41,8 @@ export interface SessionStatus {
   readonly stage?: string;
   readonly agent: string;
   readonly budget: string;
+  /** How close spending is to the cap: the status bar warns from 80 %. */
+  readonly budgetTier: 'ok' | 'warning' | 'exhausted';
   readonly waitingFor?: string;
 }
 
@@ -109,7 +111,8 @@ export class Session {
 
   status(): SessionStatus {
     const waitingFor = this.waitingFor();
-    const base = { agent: 'Orchestrator (agent 0)', budget: this.ports.budget ? renderBudgetStatus(this.ports.budget.ledger.snapshot()) : 'budget: not set' };
+    const ledger = this.ports.budget?.ledger.snapshot();
+    const base = { agent: 'Orchestrator (agent 0)', budget: ledger ? renderBudgetStatus(ledger) : 'budget: not set', budgetTier: ledger?.tier ?? ('ok' as const) };
     if (!this.project) return waitingFor ? { ...base, waitingFor } : base;
     const position = this.project.position();
     const status: SessionStatus = {
@@ -273,6 +276,8 @@ export class Session {
       this.emit(entry.error(`Cannot load the build targets from ${platforms.file}: ${why}\nRestore it from the CodeSleuth install (git checkout config/platforms.json).`));
       return;
     }
+    // Broken agent files and a missing API key are said once, up front.
+    await this.agents.check();
     const projects = context.value.registered_projects;
     if (projects.length > 0) {
       this.dialog = { kind: 'resume-menu', projects, platforms: platforms.value };

@@ -98,7 +98,10 @@ export class StageAgents {
       return;
     }
     await this.check();
-    if (this.readiness?.unavailable) return;
+    if (this.readiness?.unavailable) {
+      this.host.emit(entry.warning(`${agentLabel(stage)} cannot start: ${this.readiness.unavailable}`));
+      return;
+    }
     this.host.emit(entry.info(`${agentLabel(stage)} is starting.`));
     await this.driver.say({ id: project.id, path: project.handoff.project.path }, stage, kickoffMessage(stage, project.handoff.project));
   }

@@ -96,7 +96,11 @@ export function parseTaskGraph(text: string): TaskGraphParse {
 function readDetails(lines: readonly string[], headings: readonly OutlineHeading[], section: Section, problems: LineProblem[]): Map<string, Details> {
   const details = new Map<string, Details>();
   const { start, end } = section.body;
-  const inside = headings.filter((h) => h.index >= start && h.index < end && h.level >= 3);
+  // The headings under this section: they follow its own heading in the outline.
+  const own = headings.findIndex((h) => h.index === start - 1);
+  let last = own + 1;
+  while (last < headings.length && headings[last]!.index < end) last++;
+  const inside = headings.slice(own + 1, last);
   const firstTask = inside.find((h) => h.level === 3)?.index ?? end;
   for (let i = start; i < firstTask; i++) {
     const text = lines[i]!;
@@ -123,7 +127,7 @@ function readDetails(lines: readonly string[], headings: readonly OutlineHeading
     }
     const line = head.index + 1;
     const description = spanOf(lines, line, descriptionEnd);
-    const id = head.text.toUpperCase();
+    const id = upper(head.text);
     if (!/^TASK-\d{3,}$/.test(id)) {
       problems.push({ line, message: `expected a task heading "### TASK-001" (the id alone; the title lives in the table), found "### ${clip(head.text)}"` });
       continue;

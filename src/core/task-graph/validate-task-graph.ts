@@ -116,13 +116,13 @@ function fileConflicts(graph: TaskGraph, index: GraphIndex): GraphProblem[] {
   const position = topologicalPositions(index);
   const dependsOn = reachability(index, position);
   const problems: GraphProblem[] = [];
-  for (const [file, list] of writers) {
-    if (list.length < 2) continue;
+  writers.forEach((list, file) => {
+    if (list.length < 2) return;
     // The usual case: the writers of a file form a chain. Then each one waiting for the one
     // before it (in dependency order) orders every pair, by transitivity.
     if (position) {
       const chain = [...list].sort((a, b) => position[a]! - position[b]!);
-      if (chain.every((task, k) => k === 0 || dependsOn(task, chain[k - 1]!))) continue;
+      if (chain.every((task, k) => k === 0 || dependsOn(task, chain[k - 1]!))) return;
     }
     let reported = 0;
     let more = 0;
@@ -155,7 +155,7 @@ function fileConflicts(graph: TaskGraph, index: GraphIndex): GraphProblem[] {
         fix: `order the tasks that write ${file} one after another through depends_on`,
       });
     }
-  }
+  });
   return problems;
 
   function ordered(a: number, b: number): boolean {

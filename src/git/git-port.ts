@@ -1,0 +1,54 @@
+import { gitOk, type GitResult } from '../core/git/git-results.js';
+import type { GitPort } from '../core/git/ports.js';
+import { checkoutCommit, commitPersonWork, commitTask } from './commits.js';
+import { createGitRunner, type GitRunner, type GitRunnerOptions } from './git-runner.js';
+import { mergeBranch } from './merge.js';
+import { openRepo, readStatus } from './repo-context.js';
+import { restoreSnapshot } from './snapshot-restore.js';
+import { listSnapshots, snapshotWork } from './snapshots.js';
+import { addWorktree, listWorktrees, pruneStale, removeWorktree } from './worktrees.js';
+
+/** Options for the git port: how git runs, and the clock snapshot names use. */
+export interface GitPortOptions extends GitRunnerOptions {
+  readonly now?: () => Date;
+}
+
+/** True when `dir` is inside a git work tree; throws on failures other than "not a repository". */
+export async function isRepository(git: GitRunner, dir: string): Promise<boolean> {
+  const result = await git.run(dir, ['rev-parse', '--is-inside-work-tree']);
+  if (result.ok) return result.value.trim() === 'true';
+  if (result.error.kind === 'not-a-repo') return false;
+  throw new Error(result.error.hint === undefined ? result.error.message : `${result.error.message} ${result.error.hint}`);
+}
+
+/** `git init` in an existing directory. */
+export async function initRepository(git: GitRunner, dir: string): Promise<GitResult<void>> {
+  const result = await git.run(dir, ['init', '-q']);
+  return result.ok ? gitOk(undefined) : result;
+}
+
+/** The git layer on simple-git: the only place in CodeSleuth that runs git. */
+export function createGitPort(options: GitPortOptions = {}): GitPort {
+  const git = createGitRunner(options);
+  const now = options.now ?? (() => new Date());
+  const snapshot = (repo: string, label: string) => snapshotWork(git, now, repo, label);
+  return {
+    isRepository: (dir) => isRepository(git, dir),
+    initRepository: (dir) => initRepository(git, dir),
+    async status(repo) {
+      const opened = await openRepo(git, repo);
+      return opened.ok ? readStatus(git, opened.value) : opened;
+    },
+    snapshotWork: snapshot,
+    restoreSnapshot: (repo, ref) => restoreSnapshot(git, repo, ref),
+    listSnapshots: (repo) => listSnapshots(git, repo),
+    commitPersonWork: (repo, message) => commitPersonWork(git, repo, message),
+    commitTask: (repo, request) => commitTask(git, repo, request),
+    checkoutCommit: (repo, rev) => checkoutCommit(git, snapshot, repo, rev),
+    addWorktree: (repo, request) => addWorktree(git, repo, request),
+    removeWorktree: (repo, dir, removeOptions) => removeWorktree(git, snapshot, repo, dir, removeOptions),
+    listWorktrees: (repo) => listWorktrees(git, repo),
+    pruneStale: (repo, prefix, active) => pruneStale(git, snapshot, repo, prefix, active),
+    mergeBranch: (repo, branch, mergeOptions) => mergeBranch(git, repo, branch, mergeOptions),
+  };
+}
