@@ -1,7 +1,7 @@
 import { answerQuestion, appendUserText } from '../agent/conversation.js';
 import type { AgentEvent, AgentOutcome } from '../agent/agent-types.js';
 import { errorMessage } from '../errors.js';
-import type { Stage } from '../pipeline/stages.js';
+import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
 import type { ChatMessage } from '../provider/types.js';
 import { createSessionApprover } from '../tools/approvals.js';
 import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
@@ -46,6 +46,8 @@ export class AgentDriver {
   private waiting: Waiting | undefined;
   private wake: (() => void) | undefined;
   private streamed = '';
+  /** Who is speaking, for the label of the agent's text in the transcript. */
+  private speaker = '';
   private readonly conversations = new Map<string, ChatMessage[]>();
   private readonly approver = createSessionApprover((request) => this.askPerson(request));
 
@@ -125,6 +127,7 @@ export class AgentDriver {
   }
 
   private launch(project: DriverProject, stage: Stage, messages: readonly ChatMessage[]): Promise<void> {
+    this.speaker = STAGE_INFO[stage].agentName;
     const controller = new AbortController();
     const done = this.execute(project, stage, messages, controller.signal).finally(() => {
       this.current = undefined;
@@ -161,7 +164,7 @@ export class AgentDriver {
     }
     if (outcome.kind === 'question') {
       this.waiting = { kind: 'question', project, stage, toolUseId: outcome.toolUseId, messages: outcome.messages };
-      this.hooks.emit({ tone: 'agent', text: `? ${outcome.question}` });
+      this.hooks.emit(entry.styled([{ text: `${this.speaker} asks › `, tone: 'accent' }, { text: outcome.question }], 'agent'));
     }
     await this.hooks.outcome(stage, outcome);
   }
@@ -203,7 +206,7 @@ export class AgentDriver {
     const text = this.streamed.trim();
     this.streamed = '';
     this.hooks.live(undefined);
-    if (text) this.hooks.emit({ tone: 'agent', text });
+    if (text) this.hooks.emit(entry.styled([{ text: `${this.speaker} › `, tone: 'accent' }, { text }], 'agent'));
   }
 
   private askPerson(request: ApprovalRequest): Promise<ApprovalDecision> {
