@@ -1,3 +1,6 @@
+import { applyBudgetAction } from '../budget/apply-budget-action.js';
+import type { BudgetView } from '../budget/budget-view.js';
+import { renderBudgetStatus } from '../budget/render-budget.js';
 import { parseInput } from '../commands/parser.js';
 import type { CommandRegistry, Place } from '../commands/registry.js';
 import { suggestGate } from '../commands/nl-hints.js';
@@ -12,27 +15,23 @@ import { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
 import { openNewProject, resumeProject, type DraftProject } from './project-lifecycle.js';
 import { WELCOME_QUESTIONS, bannerBlocks, buildTargetsBlock, resumeMenu, setupBlock } from './startup-blocks.js';
-import { refuseProjectDirectory } from './project-paths.js';
-import { StageAgents } from './stage-agents.js';
 import { GateKeeper } from './gate-keeper.js';
-import { applyBudgetAction } from '../budget/apply-budget-action.js';
-import type { BudgetView } from '../budget/budget-view.js';
-import { renderBudgetStatus } from '../budget/render-budget.js';
-import { matchPlatform } from '../platforms/platform.schema.js';
-import { detectPlatform, platformRoutingTable } from '../platforms/platform-detect.js';
+import { StageAgents } from './stage-agents.js';
+import { answerWelcome, askDirectoryAgain, welcomeWaitingFor, type WelcomeStep } from './welcome-flow.js';
 
 /** What the session is waiting for from the person's next plain line. */
 type Dialog =
   | { readonly kind: 'none' }
   | { readonly kind: 'resume-menu'; readonly projects: readonly RegisteredProject[]; readonly platforms: readonly Platform[] }
-  | { readonly kind: 'brief'; readonly platforms: readonly Platform[] }
-  | { readonly kind: 'platform'; readonly platforms: readonly Platform[]; readonly brief: string }
-  | { readonly kind: 'directory'; readonly platforms: readonly Platform[]; readonly brief: string; readonly platform: Platform }
-  | { readonly kind: 'git-init'; readonly platforms: readonly Platform[]; readonly draft: DraftProject; readonly created: boolean }
+  | { readonly kind: 'welcome'; readonly step: WelcomeStep }
   | { readonly kind: 'confirm'; readonly action: ConfirmAction };
 
 function cancelledMessage(action: ConfirmAction): string {
   return action.kind === 'build' ? 'Build not started; the project stays in Planning.' : 'Reset cancelled; nothing changed.';
+}
+
+function welcomePlatforms(step: WelcomeStep): readonly Platform[] {
+  return step.platforms;
 }
 
 /** What the status bar shows. */
@@ -291,7 +290,7 @@ export class Session {
 
   private beginWelcome(platforms: readonly Platform[]): void {
     this.emit(buildTargetsBlock(platforms));
-    this.dialog = { kind: 'brief', platforms };
+    this.dialog = { kind: 'welcome', step: { kind: 'brief', platforms } };
     this.emit(entry.plain(WELCOME_QUESTIONS.brief));
   }
 
@@ -303,27 +302,12 @@ export class Session {
         return this.talkToAgent(text);
       case 'resume-menu':
         return this.chooseFromMenu(text, dialog);
-      case 'brief':
-        this.dialog = { kind: 'platform', platforms: dialog.platforms, brief: text };
-        this.emit(entry.plain(WELCOME_QUESTIONS.platform(dialog.platforms)));
-        return;
-      case 'platform': {
-        const detection = detectPlatform(dialog.brief, text, dialog.platforms);
-        const platform = detection.platform;
-        if (!platform || !matchPlatform(text, dialog.platforms)) {
-          this.emit(entry.error(`I did not recognise "${text}" as a platform. Answer with one of: ${dialog.platforms.map((p) => p.name).join(', ')}.`));
-          return;
-        }
-        this.dialog = { kind: 'directory', platforms: dialog.platforms, brief: dialog.brief, platform };
-        this.emit(entry.info(`${platformRoutingTable(platform)}
-Why: ${detection.reasons.join('; ')}.`));
-        this.emit(entry.plain(WELCOME_QUESTIONS.directory));
+      case 'welcome': {
+        const result = await answerWelcome(dialog.step, text, this.ports, (input) => this.emit(input));
+        if (result.kind === 'ask') this.dialog = { kind: 'welcome', step: result.step };
+        else await this.createProject(result.draft, welcomePlatforms(dialog.step));
         return;
       }
-      case 'directory':
-        return this.chooseDirectory(text, dialog);
-      case 'git-init':
-        return this.confirmGitInit(text, dialog);
       case 'confirm':
         return this.confirm(text, dialog.action);
     }
@@ -378,43 +362,6 @@ Why: ${detection.reasons.join('; ')}.`));
     }
   }
 
-  private async chooseDirectory(text: string, dialog: Extract<Dialog, { kind: 'directory' }>): Promise<void> {
-    const directory = this.ports.workspace.resolveDirectory(text);
-    const refusal = refuseProjectDirectory(directory, this.ports.env.installDir, this.ports.env.homeDir);
-    if (refusal) {
-      this.emit(entry.error(`${refusal}\nType another directory.`));
-      return;
-    }
-    const info = await this.ports.workspace.inspect(directory);
-    if (info.kind === 'not-a-directory') {
-      this.emit(entry.error(`${directory} exists and is a file, not a directory. Type another directory.`));
-      return;
-    }
-    if (info.kind === 'missing') {
-      await this.ports.workspace.createDirectory(directory);
-      this.emit(entry.info(`Created ${directory}.`));
-    }
-    const draft: DraftProject = { brief: dialog.brief, platform: dialog.platform, directory };
-    if (info.kind === 'directory' && info.isGitRepo) return this.createProject(draft, dialog.platforms);
-    this.dialog = { kind: 'git-init', platforms: dialog.platforms, draft, created: info.kind === 'missing' };
-    this.emit(entry.warning(`${directory} is not a git repository. CodeSleuth records each task as a commit there. Initialise one now? (yes/no)`));
-  }
-
-  private async confirmGitInit(text: string, dialog: Extract<Dialog, { kind: 'git-init' }>): Promise<void> {
-    if (/^y(es)?$/i.test(text)) {
-      await this.ports.workspace.initGitRepository(dialog.draft.directory);
-      this.emit(entry.success(`Initialised a git repository in ${dialog.draft.directory}.`));
-      return this.createProject(dialog.draft, dialog.platforms);
-    }
-    if (/^no?$/i.test(text)) {
-      if (dialog.created) await this.ports.workspace.removeEmptyDirectory(dialog.draft.directory);
-      this.dialog = { kind: 'directory', platforms: dialog.platforms, brief: dialog.draft.brief, platform: dialog.draft.platform };
-      this.emit(entry.warning('The project needs a git repository. Type another directory (one that is a git repository, or answer yes next time).'));
-      return;
-    }
-    this.emit(entry.error('Please answer yes or no.'));
-  }
-
   private async createProject(draft: DraftProject, platforms: readonly Platform[]): Promise<void> {
     const result = await openNewProject(this.ports, draft);
     for (const e of result.entries) this.emit(e);
@@ -424,7 +371,7 @@ Why: ${detection.reasons.join('; ')}.`));
       this.emitStatus();
       await this.agents.kickoff('discovery');
     } else {
-      this.dialog = { kind: 'directory', platforms, brief: draft.brief, platform: draft.platform };
+      this.dialog = { kind: 'welcome', step: askDirectoryAgain(platforms, draft) };
     }
   }
 
@@ -492,18 +439,13 @@ Why: ${detection.reasons.join('; ')}.`));
         return undefined;
       case 'resume-menu':
         return 'a project number or N';
-      case 'brief':
-        return 'what the project does';
-      case 'platform':
-        return 'the target platform';
-      case 'directory':
-        return 'the project directory';
-      case 'git-init':
-        return 'yes/no: initialise git';
+      case 'welcome':
+        return welcomeWaitingFor(this.dialog.step);
       case 'confirm':
         return 'yes to confirm';
     }
   }
+
 
   private emit(input: EntryInput): void {
     if (input.tone === 'error') this.errorsThisLine++;
