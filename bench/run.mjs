@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { benchBudgetLog } from './budget-log.mjs';
 import { benchAgentLoop } from './agent-loop.mjs';
+import { benchBuildSchedule } from './build-schedule.mjs';
 import { benchIdleMemory } from './memory.mjs';
 import { CLI_BIN, INSTALL_DIR } from './lib/harness.mjs';
 import { benchStartup } from './startup.mjs';
@@ -17,6 +18,7 @@ const BENCHMARKS = [
   { title: 'budget-log', run: (options) => benchBudgetLog({ rows: 1_000_000, runs: 3, ...options }) },
   { title: 'agent loop', run: (options) => benchAgentLoop({ rounds: 7, turns: 200, ...options }) },
   { title: 'task graph', run: (options) => benchTaskGraph({ runs: 9, ...options }) },
+  { title: 'build schedule', run: (options) => benchBuildSchedule(options) },
 ];
 
 const verbose = process.argv.includes('--verbose');

@@ -1,46 +1,22 @@
 // TASK-GRAPH.md at scale: parse + validate + render of a generated 5,000-task graph, next to
 // a bare-node reference (JSON.stringify + JSON.parse of the same data) timed the same way.
 // The TypeScript sources are bundled with esbuild at the start, so this needs no build step.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { build } from 'esbuild';
+import { loadSource } from './lib/load-source.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GOAL_MS = 200;
 const TASKS = 5_000;
 
 /** Bundles the three task-graph entry points (and zod) into one module and imports it. */
 async function loadTaskGraph() {
-  const result = await build({
-    stdin: {
-      contents: [
+  return loadSource('task-graph', [
         "export { parseTaskGraph } from './src/core/task-graph/parse-task-graph.ts';",
         "export { validateTaskGraph } from './src/core/task-graph/validate-task-graph.ts';",
         "export { renderTaskGraph } from './src/core/task-graph/render-task-graph.ts';",
-      ].join('\n'),
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-  const dir = mkdtempSync(path.join(tmpdir(), 'codesleuth-bench-graph-'));
-  try {
-    const file = path.join(dir, 'task-graph.mjs');
-    writeFileSync(file, result.outputFiles[0].text);
-    return await import(pathToFileURL(file).href);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  ]);
 }
 
 /**

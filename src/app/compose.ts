@@ -78,7 +78,16 @@ export async function composeSession(paths: AppPaths, options: ComposeOptions = 
       workspace: createWorkspace(paths.cwd),
       env: { installDir: paths.installDir, homeDir: paths.homeDir, now },
       agents,
-      budget: { ledger, spending },
+      budget: {
+        ledger,
+        spending,
+        async projectSpending(projectId) {
+          const { summariseLog } = await import('../telemetry/summarise-log.js');
+          const file = path.join(paths.homeDir, 'artifacts', projectId, 'telemetry', 'token_log.jsonl');
+          const result = await summariseLog(file);
+          return result.kind === 'ok' ? { summary: result.summary, invalidLines: result.invalidLines, file } : undefined;
+        },
+      },
     },
     createBuiltinRegistry(),
   );

@@ -8,6 +8,7 @@ import { runCommand, type CommandRunner } from '../sandbox/process-runner.js';
  * agent's word for anything.
  */
 
+/** Limits and ports of one gate run. */
 export interface RunGateOptions {
   /** Time limit of each command. */
   readonly timeoutMs: number;

@@ -13,12 +13,11 @@ export interface GitPortOptions extends GitRunnerOptions {
   readonly now?: () => Date;
 }
 
-/** True when `dir` is inside a git work tree; throws on failures other than "not a repository". */
-export async function isRepository(git: GitRunner, dir: string): Promise<boolean> {
+/** Whether `dir` is inside a git work tree; failures other than "not a repository" are errors. */
+export async function isRepository(git: GitRunner, dir: string): Promise<GitResult<boolean>> {
   const result = await git.run(dir, ['rev-parse', '--is-inside-work-tree']);
-  if (result.ok) return result.value.trim() === 'true';
-  if (result.error.kind === 'not-a-repo') return false;
-  throw new Error(result.error.hint === undefined ? result.error.message : `${result.error.message} ${result.error.hint}`);
+  if (result.ok) return gitOk(result.value.trim() === 'true');
+  return result.error.kind === 'not-a-repo' ? gitOk(false) : result;
 }
 
 /** `git init` in an existing directory. */

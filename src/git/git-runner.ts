@@ -6,10 +6,11 @@ import { errorMessage } from '../core/errors.js';
 /**
  * The one place CodeSleuth starts git (through simple-git). Every call gets a controlled
  * environment: git's own variables from the caller's environment are dropped (a GIT_DIR or
- * GIT_INDEX_FILE left by a hook must not redirect us), except the author/committer ones;
+ * GIT_INDEX_FILE left by a hook must not redirect us), except those in KEPT_GIT_VARIABLES;
  * messages are in English so failures can be classified; no prompt, no optional index
- * writes (`git status` must not touch the person's index); pathspecs are literal, so a file
- * called `*.ts` means that file.
+ * writes (`git status` must not touch the person's index). Hooks inherit this environment,
+ * so nothing here may change what a hook's own git commands mean (hence no
+ * GIT_LITERAL_PATHSPECS: paths are made literal one by one, see pathspecArgs).
  */
 
 /** How git runs for one port. */
@@ -45,8 +46,8 @@ export interface GitRunner {
   run(cwd: string, args: readonly string[], options?: GitCallOptions): Promise<GitResult<string>>;
 }
 
-/** Author and committer variables a person or CI may set on purpose; they stay. */
-const IDENTITY_VARIABLES = new Set(['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']);
+/** Variables a person or CI sets on purpose and that cannot redirect git: identity, and skipping /etc/gitconfig. */
+const KEPT_GIT_VARIABLES = new Set(['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_CONFIG_NOSYSTEM']);
 
 /** Variables simple-git refuses to pass (they can make git run other programs). */
 const GUARDED = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
@@ -55,10 +56,10 @@ const FIXED_ENV: Readonly<Record<string, string>> = {
   LC_MESSAGES: 'C',
   GIT_TERMINAL_PROMPT: '0',
   GIT_OPTIONAL_LOCKS: '0',
-  GIT_LITERAL_PATHSPECS: '1',
 };
 
-const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+// Generous: a commit hook may run a test suite without printing anything.
+const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 
 /** The environment git runs with (see the module comment). Exported for tests. */
 export function gitEnvironment(base: Readonly<Record<string, string | undefined>>, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
@@ -66,7 +67,7 @@ export function gitEnvironment(base: Readonly<Record<string, string | undefined>
   for (const [name, value] of Object.entries(base)) {
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (lower.startsWith('git') && !IDENTITY_VARIABLES.has(name)) continue;
+    if (lower.startsWith('git') && !KEPT_GIT_VARIABLES.has(name)) continue;
     if (GUARDED.has(lower)) continue;
     env[name] = value;
   }
@@ -152,9 +153,4 @@ export function createGitRunner(options: GitRunnerOptions = {}): GitRunner {
       return { ok: false, error: failure };
     },
   };
-}
-
-/** Lines of stdout without the final newline. */
-export function outputLines(stdout: string): string[] {
-  return stdout.split('\n').filter((line) => line.length > 0);
 }

@@ -113,10 +113,14 @@ export async function withScratch<T>(work: (dir: string) => Promise<T>): Promise
   }
 }
 
-/** Writes paths NUL-separated for `--pathspec-from-file=<file> --pathspec-file-nul`; returns those two arguments. */
+/**
+ * Writes paths NUL-separated for `--pathspec-from-file=<file> --pathspec-file-nul` and returns
+ * those two arguments. Each path is marked `:(literal)`, so a file named `*.ts` means that
+ * file, and the list never meets a command line's length limit.
+ */
 export async function pathspecArgs(scratch: string, name: string, paths: readonly string[]): Promise<string[]> {
   const file = path.join(scratch, `${name}.pathspec`);
-  await writeFile(file, paths.map((p) => `${p}\0`).join(''));
+  await writeFile(file, paths.map((p) => `:(literal)${p}\0`).join(''));
   return [`--pathspec-from-file=${file}`, '--pathspec-file-nul'];
 }
 

@@ -6,10 +6,12 @@ import { dirtyFiles, nulList, openRepo, pathspecArgs, readStatus, refuseOperatio
 import { captureTrees, readSnapshot, snapshotContents } from './snapshots.js';
 
 /**
- * Bringing a snapshot back. Only the snapshot's own files are touched. A file is refused
- * (nothing is written at all) when it has uncommitted changes that differ from the
- * snapshot, when an ignored file sits where a snapshot file goes, or when an uncommitted or
- * ignored file and a snapshot file would need the same name as file and as folder.
+ * Bringing a snapshot back. Only the snapshot's own files are touched, and only when no
+ * content is lost: a file may be overwritten when what it holds now (in the work tree and
+ * in the index) is also stored in a commit, i.e. equals its version in HEAD or in the
+ * snapshot. Otherwise nothing at all is written. Ignored files are never overwritten, and
+ * an uncommitted file whose name a snapshot file needs as a folder (or the other way round)
+ * blocks the restore too.
  */
 
 /** True when `a` is a folder that contains `b` (or the other way round). */
@@ -29,6 +31,12 @@ export async function restoreSnapshot(git: GitRunner, repo: string, ref: string)
   const status = await readStatus(git, context);
   if (!status.ok) return status;
   if (status.value.operation !== null) return refuseOperation(status.value.operation, 'restore a snapshot');
+  if (status.value.conflicted.length > 0) {
+    return gitFail('uncommitted-changes', 'Some files have unresolved merge conflicts, so CodeSleuth will not restore a snapshot now.', {
+      hint: 'Resolve the conflicts first.',
+      files: status.value.conflicted,
+    });
+  }
   const contents = await snapshotContents(git, context.root, sha, meta);
   if (!contents.ok) return contents;
   const { files, present, deleted } = contents.value;
@@ -36,39 +44,59 @@ export async function restoreSnapshot(git: GitRunner, repo: string, ref: string)
   if (files.length === 0) return gitOk(restored);
 
   return withScratch(async (scratch) => {
-    // What the work tree and index hold now, as trees, to see which dirty files already match.
-    const current = await captureTrees(git, context, scratch, status.value.conflicted.length > 0);
+    // The work tree and index as they are now, written as trees (the real index is not touched).
+    const current = await captureTrees(git, context, scratch, false);
     if (!current.ok) return current;
-    const differs = async (from: string | null, to: string | null): Promise<GitResult<Set<string>>> => {
-      if (from === null || to === null) return gitOk(new Set(files));
+    // An empty index file-to-be gives the empty tree, for a repository with no commit yet.
+    const emptyTree = await git.run(context.root, ['write-tree'], { env: { GIT_INDEX_FILE: path.join(scratch, 'empty-index') } });
+    if (!emptyTree.ok) return emptyTree;
+    const headTree = context.head === null ? emptyTree.value.trim() : `${context.head}^{tree}`;
+    // With no saved index the files come back unstaged, i.e. as in HEAD.
+    const indexTree = meta.indexCommit === null ? headTree : `${meta.indexCommit}^{tree}`;
+    const snapshotTree = `${sha}^{tree}`;
+    const currentWorktree = current.value.worktree;
+    const currentIndex = current.value.index ?? headTree;
+
+    const changed = async (from: string, to: string): Promise<GitResult<Set<string>>> => {
       const listed = await nulList(git, context.root, ['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to]);
       return listed.ok ? gitOk(new Set(listed.value)) : listed;
     };
-    const worktreeDiff = await differs(current.value.worktree, sha);
-    if (!worktreeDiff.ok) return worktreeDiff;
-    // With no saved index the files come back unstaged, i.e. as in HEAD.
-    const targetIndex = meta.indexCommit ?? context.head;
-    const indexDiff = await differs(current.value.index, targetIndex === null ? null : `${targetIndex}^{tree}`);
-    if (!indexDiff.ok) return indexDiff;
-    if (files.every((file) => !worktreeDiff.value.has(file) && !indexDiff.value.has(file))) return gitOk(restored);
+    /** Files whose version in `tree` is also in HEAD, the snapshot's work tree or its index. */
+    const kept = async (tree: string): Promise<GitResult<(file: string) => boolean>> => {
+      const diffs: Set<string>[] = [];
+      for (const stored of [headTree, snapshotTree, indexTree]) {
+        const diff = await changed(tree, stored);
+        if (!diff.ok) return diff;
+        diffs.push(diff.value);
+      }
+      return gitOk((file: string) => diffs.some((diff) => !diff.has(file)));
+    };
 
+    const worktreeTarget = await changed(currentWorktree, snapshotTree);
+    if (!worktreeTarget.ok) return worktreeTarget;
+    const indexTarget = await changed(currentIndex, indexTree);
+    if (!indexTarget.ok) return indexTarget;
+    if (files.every((file) => !worktreeTarget.value.has(file) && !indexTarget.value.has(file))) return gitOk(restored);
+
+    const worktreeKept = await kept(currentWorktree);
+    if (!worktreeKept.ok) return worktreeKept;
+    const indexKept = await kept(currentIndex);
+    if (!indexKept.ok) return indexKept;
     const ignored = await nulList(git, context.root, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']);
     if (!ignored.ok) return ignored;
-    const dirty = dirtyFiles(status.value);
-    const dirtySet = new Set(dirty);
     const fileSet = new Set(files);
-    const blocked = new Set<string>();
-    for (const file of files) {
-      const overwritten = dirtySet.has(file) && (worktreeDiff.value.has(file) || indexDiff.value.has(file));
-      const ignoredThere = ignored.value.some((entry) => entry === file || nested(entry, file));
-      const shapeClash = dirty.some((other) => !fileSet.has(other) && nested(other, file));
-      if (overwritten || ignoredThere || shapeClash) blocked.add(file);
-    }
-    if (blocked.size > 0) {
-      const list = [...blocked].sort();
-      return gitFail('uncommitted-changes', `Restoring ${snapshot.value.ref} would overwrite files that have changed since: ${list.join(', ')}. Nothing was restored.`, {
+    const dirty = dirtyFiles(status.value).filter((file) => !fileSet.has(file));
+    const blocked = files.filter(
+      (file) =>
+        !worktreeKept.value(file) ||
+        !indexKept.value(file) ||
+        ignored.value.some((entry) => entry === file || nested(entry, file)) ||
+        dirty.some((other) => nested(other, file)),
+    );
+    if (blocked.length > 0) {
+      return gitFail('uncommitted-changes', `Restoring ${snapshot.value.ref} would overwrite changes made since: ${blocked.join(', ')}. Nothing was restored.`, {
         hint: 'Commit or move those files (or snapshot them), then restore again.',
-        files: list,
+        files: blocked,
       });
     }
 
@@ -77,12 +105,12 @@ export async function restoreSnapshot(git: GitRunner, repo: string, ref: string)
       if (!wrote.ok) return wrote;
     }
     for (const file of deleted) {
-      // Only clean tracked files (their content is in HEAD) or nothing at all can be here: see the checks above.
+      // What is here now is stored in a commit (checked above), so removing it loses nothing.
       const target = path.join(context.root, file);
       const info = await lstat(target).catch(() => undefined);
       if (info !== undefined && !info.isDirectory()) await rm(target, { force: true });
     }
-    const restage = await git.run(context.root, ['reset', '-q', ...(targetIndex === null ? [] : [targetIndex]), ...(await pathspecArgs(scratch, 'all', files))]);
+    const restage = await git.run(context.root, ['reset', '-q', meta.indexCommit ?? 'HEAD', ...(await pathspecArgs(scratch, 'all', files))]);
     if (!restage.ok) return restage;
     return gitOk(restored);
   });

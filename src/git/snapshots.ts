@@ -12,7 +12,7 @@ import {
   type SnapshotMeta,
 } from '../core/git/snapshot-names.js';
 import type { GitRunner } from './git-runner.js';
-import { copyIndex, identityConfig, nulList, openRepo, readStatus, withScratch, type RepoContext } from './repo-context.js';
+import { copyIndex, identityConfig, nulList, openRepo, readStatus, resolveCommit, withScratch, type RepoContext } from './repo-context.js';
 
 /**
  * Snapshots: the person's uncommitted work saved as commits under refs/codesleuth/snapshots/
@@ -73,14 +73,15 @@ export async function readSnapshot(
   ref: string,
 ): Promise<GitResult<{ ref: string; sha: string; meta: SnapshotMeta }>> {
   const full = ref.startsWith('refs/') ? ref : `${SNAPSHOT_REF_PREFIX}${ref}`;
-  const resolved = await git.exec(context.root, ['rev-parse', '--verify', '-q', `${full}^{commit}`]);
-  if (resolved.exitCode !== 0 || ref.startsWith('-')) {
+  const sha = await resolveCommit(git, context, full);
+  if (sha === null) {
     return gitFail('unknown-revision', `There is no snapshot ${full}.`, { hint: 'List the snapshots with `git for-each-ref refs/codesleuth/snapshots/`.' });
   }
-  const sha = resolved.stdout.trim();
-  const message = await git.run(context.root, ['log', '-1', '--format=%B', sha]);
-  if (!message.ok) return message;
-  const meta = parseSnapshotMessage(message.value);
+  // cat-file, not log: plumbing output is not changed by the person's config (log.showSignature, ...).
+  const commit = await git.run(context.root, ['cat-file', 'commit', sha]);
+  if (!commit.ok) return commit;
+  const blank = commit.value.indexOf('\n\n');
+  const meta = parseSnapshotMessage(blank === -1 ? '' : commit.value.slice(blank + 2));
   if (meta === undefined) return gitFail('not-a-snapshot', `${full} is not a CodeSleuth snapshot (its commit message has no Snapshot- trailers).`);
   return gitOk({ ref: full, sha, meta });
 }
@@ -134,14 +135,15 @@ export async function snapshotWork(git: GitRunner, now: () => Date, repo: string
 
 /** Creates the ref, never moving an existing one: two snapshots in the same millisecond get -2, -3, ... */
 async function createRef(git: GitRunner, context: RepoContext, at: Date, label: string, sha: string): Promise<GitResult<string>> {
-  let last: GitResult<string> | undefined;
+  let failed: GitResult<string> = gitFail('git-failed', 'Could not name the snapshot.');
   for (let attempt = 1; attempt <= 20; attempt += 1) {
     const ref = snapshotRefName(at, label, attempt);
     // An empty old value makes update-ref fail if the ref exists already.
-    last = await git.run(context.root, ['update-ref', '-m', 'codesleuth: snapshot', ref, sha, '']);
-    if (last.ok) return gitOk(ref);
+    const created = await git.run(context.root, ['update-ref', '-m', 'codesleuth: snapshot', ref, sha, '']);
+    if (created.ok) return gitOk(ref);
+    failed = created;
   }
-  return last!.ok ? gitFail('git-failed', 'Could not name the snapshot.') : last!;
+  return failed;
 }
 
 /** Snapshots in the repository, newest first. Refs under the prefix that are not snapshots are skipped. */

@@ -2,6 +2,7 @@ import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { DirectoryInfo, WorkspacePort } from '../core/session/ports.js';
+import type { GitError } from '../core/git/git-results.js';
 import type { GitRunner } from './git-runner.js';
 
 /**
@@ -10,11 +11,9 @@ import type { GitRunner } from './git-runner.js';
  * before the first prompt.
  */
 export function createWorkspace(cwd: string): WorkspacePort {
-  let runner: GitRunner | undefined;
-  const git = async () => {
-    runner ??= (await import('./git-runner.js')).createGitRunner();
-    return runner;
-  };
+  let loaded: Promise<{ runner: GitRunner; port: typeof import('./git-port.js') }> | undefined;
+  const git = () =>
+    (loaded ??= Promise.all([import('./git-runner.js'), import('./git-port.js')]).then(([{ createGitRunner }, port]) => ({ runner: createGitRunner(), port })));
   return {
     resolveDirectory(input) {
       const trimmed = input.trim().replace(/^["']|["']$/g, '');
@@ -30,8 +29,10 @@ export function createWorkspace(cwd: string): WorkspacePort {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
         throw error;
       }
-      const { isRepository } = await import('./git-port.js');
-      return { kind: 'directory', isGitRepo: await isRepository(await git(), directory) };
+      const { runner, port } = await git();
+      const isGitRepo = await port.isRepository(runner, directory);
+      if (!isGitRepo.ok) throw new Error(describe(isGitRepo.error));
+      return { kind: 'directory', isGitRepo: isGitRepo.value };
     },
 
     async createDirectory(directory) {
@@ -39,9 +40,9 @@ export function createWorkspace(cwd: string): WorkspacePort {
     },
 
     async initGitRepository(directory) {
-      const { initRepository } = await import('./git-port.js');
-      const result = await initRepository(await git(), directory);
-      if (!result.ok) throw new Error(result.error.hint === undefined ? result.error.message : `${result.error.message} ${result.error.hint}`);
+      const { runner, port } = await git();
+      const result = await port.initRepository(runner, directory);
+      if (!result.ok) throw new Error(describe(result.error));
     },
 
     async removeEmptyDirectory(directory) {
@@ -49,4 +50,9 @@ export function createWorkspace(cwd: string): WorkspacePort {
       await rmdir(directory).catch(() => undefined);
     },
   };
+}
+
+/** The WorkspacePort throws where the git port returns errors; the message keeps the hint. */
+function describe(error: GitError): string {
+  return error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
 }

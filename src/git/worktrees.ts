@@ -102,8 +102,8 @@ export async function removeWorktree(
   let saved: Snapshot | null = null;
   const exists = await pathExists(worktree.dir);
   if (exists) {
-    const opened = await openRepo(git, worktree.dir);
-    const status = opened.ok ? await readStatus(git, opened.value) : opened;
+    const inside = await openRepo(git, worktree.dir);
+    const status = inside.ok ? await readStatus(git, inside.value) : inside;
     if (!status.ok) return status;
     if (!status.value.clean) {
       if (!force) {

@@ -6,11 +6,11 @@ import path from 'node:path';
  * Writes a file so that a crash at any moment leaves either the old file or the new one,
  * never half of either: temp file in the same directory, fsync, rename, fsync the directory.
  */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+export async function writeFileAtomic(file: string, data: string, options: { readonly mode?: number } = {}): Promise<void> {
   const directory = path.dirname(file);
   await mkdir(directory, { recursive: true });
   const temp = path.join(directory, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o644);
+  const handle = await open(temp, 'wx', options.mode ?? 0o644);
   try {
     await handle.writeFile(data, 'utf8');
     await handle.sync();

@@ -77,7 +77,7 @@ class ResumableBuilder extends SummaryBuilder {
   }
 
   seed(agents: readonly AgentTally[]): void {
-    for (const { agent, calls, input, output, cacheRead, cacheWrite, costNanos } of [...agents].reverse()) {
+    for (const { agent, calls, input, output, cacheRead, cacheWrite, costNanos } of agents) {
       Object.assign(this.tallyFor(agent), { calls, input, output, cacheRead, cacheWrite, costNanos });
     }
   }

@@ -163,7 +163,8 @@ export async function summariseLog(file: string, options: SummariseOptions = {})
   else if (start.report.kind === 'resumed' && windows.end === start.offset) saved = { kind: 'unchanged' };
   else {
     try {
-      await writeFileAtomic(sidecar, encodeCheckpoint({ ...covered, ...windows.fingerprint() }));
+      // Per-agent spend is as private as the log itself (0600).
+      await writeFileAtomic(sidecar, encodeCheckpoint({ ...covered, ...windows.fingerprint() }), { mode: 0o600 });
       saved = { kind: 'written', toByte: windows.end };
     } catch (error) {
       saved = { kind: 'failed', message: `could not save ${sidecar}: ${errorMessage(error)}` };

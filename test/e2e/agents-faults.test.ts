@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newProjectLines, readJson, registeredEntry, sha256 } from '../helpers/fixtures.js';
 import { cleanup, makeHome, runHeadless, spawnCli } from '../helpers/pty-cli.js';
-import { bodyOf, closeFakeModels, createProjectInRepl, messageCalls, modelEnv, startFakeModel, writeSettings } from '../helpers/fake-model.js';
+import { bodyOf, closeFakeModels, createProjectInRepl, invalidCalls, messageCalls, modelEnv, startFakeModel, writeSettings } from '../helpers/fake-model.js';
 
 afterEach(async () => {
   await cleanup();
@@ -43,7 +43,12 @@ describe('model faults', () => {
     expect(run.stdout).toContain('Read the spec; the design comes next.');
 
     // Two discovery turns, each asked twice (fault, then the retry that played).
-    expect(messageCalls(server, 'discovery')).toHaveLength(4);
+    const discovery = messageCalls(server, 'discovery');
+    expect(discovery).toHaveLength(4);
+    // Each retry re-sends the very request that failed: nothing of the broken stream was kept.
+    expect(discovery[1]!.body).toEqual(discovery[0]!.body);
+    expect(discovery[3]!.body).toEqual(discovery[2]!.body);
+    expect(invalidCalls(server)).toEqual([]);
     expect(server.remainingTurns()).toEqual({ discovery: 0, planner: 0 });
 
     // One tool call in the saved conversation, and the gate approved the file that was written.
@@ -87,12 +92,13 @@ describe('model faults', () => {
     expect(cli.screen()).not.toContain('This slow question should never be shown.');
     const second = bodyOf(messageCalls(server)[1]!);
     expect(JSON.stringify(second.messages)).toContain('Still there?');
+    expect(invalidCalls(server)).toEqual([]);
 
     // Past the double-press window of the cancelling Ctrl+C, a new pair is needed to leave.
     const wait = cancelledAt + 2100 - Date.now();
     if (wait > 0) await sleep(wait);
     cli.write('\x03');
-    await cli.waitFor('Ctrl+C again to exit');
+    await cli.waitFor('Ctrl+C again to'); // the status bar's notice (it may wrap before "exit")
     cli.write('\x03');
     expect(await cli.waitForExit()).toBe(0);
   });

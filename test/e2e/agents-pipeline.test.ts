@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newProjectLines, readJson, registeredEntry, sha256 } from '../helpers/fixtures.js';
 import { cleanup, makeHome, runHeadless } from '../helpers/pty-cli.js';
-import { FAKE_KEY, closeFakeModels, filesUnder, messageCalls, modelEnv, startFakeModel, writeSettings } from '../helpers/fake-model.js';
+import { FAKE_KEY, closeFakeModels, filesUnder, invalidCalls, messageCalls, modelEnv, startFakeModel, writeSettings } from '../helpers/fake-model.js';
 
 afterEach(async () => {
   await cleanup();
@@ -61,6 +61,7 @@ describe('Discovery → !plan → Planner, headless', () => {
 
     // One telemetry line per model call the server answered, each a JSON object with a cost.
     const calls = messageCalls(server);
+    expect(invalidCalls(server)).toEqual([]);
     expect(calls.map((c) => c.agent)).toEqual(['discovery', 'discovery', 'planner', 'planner']);
     const lines = readFileSync(path.join(artifacts, 'telemetry', 'token_log.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(calls.length);

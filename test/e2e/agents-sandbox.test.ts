@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, makeHome, spawnCli } from '../helpers/pty-cli.js';
-import { bodyOf, closeFakeModels, createProjectInRepl, messageCalls, modelEnv, startFakeModel, writeSettings } from '../helpers/fake-model.js';
+import { bodyOf, closeFakeModels, createProjectInRepl, invalidCalls, messageCalls, modelEnv, startFakeModel, writeSettings } from '../helpers/fake-model.js';
 
 afterEach(async () => {
   await cleanup();
@@ -59,6 +59,7 @@ describe('the sandbox in an agent run', () => {
 
     const calls = messageCalls(server, 'discovery');
     expect(calls).toHaveLength(2);
+    expect(invalidCalls(server)).toEqual([]);
     const last = bodyOf(calls[1]!).messages.at(-1)!;
     expect(last.role).toBe('user');
     const results = (last.content as unknown as ToolResultBlock[]).filter((b) => b.type === 'tool_result');

@@ -134,6 +134,7 @@ describe('a budget too small for the first call', () => {
 
     // Exactly one request ever reached the server: the one after the extension, carrying the
     // person's message (the refused kick-off was never sent).
+    expect(server.requests).toHaveLength(1);
     const calls = messageCalls(server);
     expect(calls).toHaveLength(1);
     expect(JSON.stringify(bodyOf(calls[0]!).messages)).toContain('A tool for my bike club.');

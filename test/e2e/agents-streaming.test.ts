@@ -3,12 +3,14 @@
 // the requests are what a real API would want (agent header, system prompt, cacheable prefix).
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, INSTALL_DIR, makeHome, spawnCli } from '../helpers/pty-cli.js';
+import { newProjectLines } from '../helpers/fixtures.js';
+import { cleanup, INSTALL_DIR, makeHome, runHeadless, spawnCli } from '../helpers/pty-cli.js';
 import {
   agentBody,
   bodyOf,
   closeFakeModels,
   createProjectInRepl,
+  invalidCalls,
   messageCalls,
   modelEnv,
   startFakeModel,
@@ -55,6 +57,7 @@ describe('the Discovery agent in the REPL', () => {
 
     const calls = messageCalls(server);
     expect(calls).toHaveLength(2);
+    expect(invalidCalls(server)).toEqual([]);
     expect(server.requests.every((r) => r.headers['x-codesleuth-agent'] === 'discovery')).toBe(true);
     const [first, second] = calls.map(bodyOf) as [MessagesBody, MessagesBody];
 
@@ -65,8 +68,9 @@ describe('the Discovery agent in the REPL', () => {
     // The brief travels in the kick-off message, the first of every request's conversation.
     expect(JSON.stringify(first.messages[0])).toContain(`The person describes it as: ${BRIEF}`);
 
-    // The second request repeats the first byte for byte (system, tools, messages) and adds the
-    // agent's answer and the person's reply: a prefix the prompt cache can reuse.
+    // The second request repeats the first (system and tools byte for byte, messages but for
+    // where the cache mark sits) and adds the agent's answer and the person's reply: a prefix
+    // the prompt cache can reuse.
     expect(second.system).toEqual(first.system);
     expect(second.tools).toEqual(first.tools);
     expect(withoutCacheMarks(second.messages.slice(0, first.messages.length))).toEqual(withoutCacheMarks(first.messages));
@@ -88,13 +92,13 @@ describe('the Discovery agent in the REPL', () => {
   // from the platform's toolchain families". The runtime sends only "(Web)" in the kick-off and
   // "Stage: discovery. Project directory: ..." as context: the toolchain the person was shown
   // (Next.js / React / Node.js) never reaches the model.
-  it.fails('gives the agent the chosen platform\'s toolchain, as its agent file promises', async () => {
+  it.fails("gives the agent the chosen platform's toolchain, as its agent file promises", async () => {
     const server = await startFakeModel('streaming');
     const h = makeHome({ setupComplete: true });
     writeSettings(h.home);
-    const cli = spawnCli({ home: h.home, env: modelEnv(server) });
-    await createProjectInRepl(cli, h.projectDir('toolchain'));
-    await cli.waitFor(KICKOFF_REPLY);
+    const run = await runHeadless({ home: h.home, env: modelEnv(server), script: newProjectLines(h.projectDir('toolchain')) });
+    expect(run.stdout).toContain('Next.js / React / Node.js'); // what the person was shown
+    expect(run.stdout).toContain(KICKOFF_REPLY);
     const first = bodyOf(messageCalls(server)[0]!);
     expect(`${systemText(first)}\n${JSON.stringify(first.messages)}`).toContain('Next.js / React / Node.js');
   });

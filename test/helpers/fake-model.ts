@@ -104,3 +104,38 @@ export async function createProjectInRepl(cli: PtyCli, dir: string, brief = 'A t
   await cli.type('yes');
   await cli.waitFor(/Project \S+ created/);
 }
+
+/**
+ * What the real Messages API rejects in a conversation and the fake server lets through: roles
+ * that do not alternate (starting with the user), a tool_use not answered by a tool_result in
+ * the very next (user) message, a tool_result for no tool_use of the message before it.
+ * Returns one line per problem; empty when the request would be accepted.
+ */
+export function conversationProblems(body: MessagesBody): string[] {
+  const problems: string[] = [];
+  const blocks = (m: MessagesBody['messages'][number]) => (typeof m.content === 'string' ? [] : m.content);
+  body.messages.forEach((message, i) => {
+    const expected = i % 2 === 0 ? 'user' : 'assistant';
+    if (message.role !== expected) problems.push(`messages.${i}: role ${message.role}, expected ${expected}`);
+    if (message.role === 'assistant') {
+      const next = body.messages[i + 1];
+      const answered = new Set(next ? blocks(next).filter((b) => b.type === 'tool_result').map((b) => b.tool_use_id) : []);
+      for (const use of blocks(message).filter((b) => b.type === 'tool_use')) {
+        // The last assistant message is the one being continued: nothing follows it yet.
+        if (next !== undefined && !answered.has(use.id)) problems.push(`messages.${i}: tool_use ${String(use.id)} has no tool_result in messages.${i + 1}`);
+      }
+    } else {
+      const previous = body.messages[i - 1];
+      const asked = new Set(previous ? blocks(previous).filter((b) => b.type === 'tool_use').map((b) => b.id) : []);
+      for (const result of blocks(message).filter((b) => b.type === 'tool_result')) {
+        if (!asked.has(result.tool_use_id)) problems.push(`messages.${i}: tool_result for ${String(result.tool_use_id)}, which messages.${i - 1} did not call`);
+      }
+    }
+  });
+  return problems;
+}
+
+/** conversationProblems of every Messages API call the server recorded, keyed by call. */
+export function invalidCalls(server: Pick<FakeServer, 'requests'>): string[] {
+  return messageCalls(server).flatMap((call, n) => conversationProblems(bodyOf(call)).map((p) => `call ${n + 1} (${call.agent}): ${p}`));
+}

@@ -21,6 +21,8 @@ export interface BudgetView {
   readonly summary: TelemetrySummary;
   readonly ledger: LedgerSnapshot;
   readonly contextUse?: ContextUse;
+  /** Every session of the open project, from its telemetry log (token_log.jsonl). */
+  readonly project?: { readonly summary: TelemetrySummary; readonly invalidLines: number; readonly file: string };
 }
 
 /** A change to the cap the person asked for; the session applies it to its ledger. */

@@ -15,6 +15,7 @@ export interface GateCommand {
 
 /** The gates looked for, in the order they run: cheap checks first, the build last. */
 export const GATE_ORDER = ['lint', 'typecheck', 'test', 'build'] as const;
+/** One of GATE_ORDER. */
 export type GateName = (typeof GATE_ORDER)[number];
 
 /** Script names that count as each gate, first match wins. */
@@ -100,6 +101,7 @@ export const gateCommandsSchema = z
     });
   });
 
+/** A validated override, or the message for the person. */
 export type GateCommandsResult = { readonly ok: true; readonly commands: readonly GateCommand[] } | { readonly ok: false; readonly message: string };
 
 /** Validates a stored override; `source` names the file for the message. */

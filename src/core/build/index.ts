@@ -30,6 +30,7 @@ export {
   describeExit,
   firstFailure,
   formatDuration,
+  howItEnded,
   outputTail,
   receiptFromRun,
   receiptPassed,

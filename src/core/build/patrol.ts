@@ -13,6 +13,7 @@ export const DEFAULT_IDLE_TURN_LIMIT = 8;
 export const DEFAULT_REPEAT_LIMIT = 3;
 export const DEFAULT_FAILED_TASK_LIMIT = 5;
 
+/** The patrol's limits; only the wall-clock limit has no default. */
 export interface PatrolConfig {
   /** Wall-clock limit of one task, from task_started. */
   readonly taskTimeLimitMs: number;
@@ -32,6 +33,7 @@ export type PatrolEvent =
   /** `failed`: BLOCKED or STALLED; `done`: DONE with passing receipts. */
   | { readonly type: 'task_finished'; readonly taskId: string; readonly outcome: 'done' | 'failed' };
 
+/** Which rule stalled a task. */
 export type StallRule = 'time-limit' | 'repeated-call' | 'no-progress';
 
 /** A running task the patrol says to stop, and why, in words a person can act on. */
@@ -42,8 +44,10 @@ export interface StalledTask {
   readonly diagnosis: string;
 }
 
+/** Whether the build may go on; `paused` waits for a person (resume()). */
 export type BuildState = { readonly kind: 'running' } | { readonly kind: 'paused'; readonly reason: string; readonly failedTasks: readonly string[] };
 
+/** What the Builder acts on: stop the stalled tasks; start nothing new while paused. */
 export interface PatrolVerdict {
   readonly build: BuildState;
   /** Running tasks that are STALLED, in the order they stalled. */
@@ -62,6 +66,10 @@ interface TaskWatch {
   stalled: StalledTask | undefined;
 }
 
+/**
+ * One per build. Feed it every event of every running task (observe) and the clock (tick);
+ * read verdict() after each. Pure: no timers, no I/O; the clock comes in through tick.
+ */
 export class Patrol {
   private readonly idleTurnLimit: number;
   private readonly repeatLimit: number;

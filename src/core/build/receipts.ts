@@ -86,11 +86,18 @@ export function firstFailure(receipts: readonly Receipt[]): Receipt | undefined 
   return receipts.find((r) => !receiptPassed(r));
 }
 
-/** `exit 0`, `exit 1`, `timed out`, `no exit code (signal or not started)` */
+/** `exit 0`, `exit 1`, `timed out`, or `no exit code (...)`, for summary lines. */
 export function describeExit(receipt: Receipt): string {
   if (receipt.timedOut) return 'timed out';
-  if (receipt.exitCode === null) return 'no exit code (ended by a signal or never started)';
+  if (receipt.exitCode === null) return 'no exit code (killed by a signal, or it never started)';
   return `exit ${receipt.exitCode}`;
+}
+
+/** The end of a sentence about a run: `ended with exit 1`, `timed out`, `ended without an exit code (...)`. */
+export function howItEnded(receipt: Receipt): string {
+  if (receipt.timedOut) return 'timed out';
+  if (receipt.exitCode === null) return 'ended without an exit code (killed by a signal, or it never started)';
+  return `ended with exit ${receipt.exitCode}`;
 }
 
 /** `850 ms`, `12.3 s`, `2 min 5 s` */
@@ -101,6 +108,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
+/** How much renderReceiptSummary shows. */
 export interface ReceiptSummaryOptions {
   /** The gates that should have run; those without a receipt are listed as not run. */
   readonly commands?: readonly GateCommand[];

@@ -1,5 +1,5 @@
 import { fencedBlock, inlineCode } from '../verdicts/markdown.js';
-import { describeExit, firstFailure, receiptPassed, type Receipt } from './receipts.js';
+import { firstFailure, howItEnded, receiptPassed, type Receipt } from './receipts.js';
 
 /*
  * What happens after the gates fail. The task goes back to the Builder with the failing
@@ -20,6 +20,7 @@ export type RepairDecision =
   /** Stop: every repair attempt failed. `lastReceipts` are those of the final run, for the report. */
   | { readonly kind: 'blocked'; readonly reason: string; readonly lastReceipts: GateRun };
 
+/** The repair loop's limit; a project may set another. */
 export interface RepairPolicy {
   readonly maxAttempts?: number;
 }
@@ -41,7 +42,7 @@ export function nextAfterGateFailure(runs: readonly GateRun[], policy: RepairPol
   if (repairsDone >= maxAttempts) {
     return {
       kind: 'blocked',
-      reason: `the gates still fail after ${repairsDone} repair attempt${repairsDone === 1 ? '' : 's'}: ${failing.gate} (${inlineCode(failing.command)}) ended with ${describeExit(failing)}`,
+      reason: `the gates still fail after ${repairsDone} repair attempt${repairsDone === 1 ? '' : 's'}: ${failing.gate} (${inlineCode(failing.command)}) ${howItEnded(failing)}`,
       lastReceipts: last,
     };
   }
@@ -53,7 +54,7 @@ export function nextAfterGateFailure(runs: readonly GateRun[], policy: RepairPol
 export function repairFeedback(run: GateRun, failing: Receipt, attempt: number, maxAttempts: number): string {
   const passed = run.filter(receiptPassed).map((r) => r.gate);
   const lines = [
-    `The gate ${inlineCode(failing.gate)} failed: ${inlineCode(failing.command)} ended with ${describeExit(failing)}.`,
+    `The gate ${inlineCode(failing.gate)} failed: ${inlineCode(failing.command)} ${howItEnded(failing)}.`,
     passed.length === 0 ? 'No gate passed before it.' : `Passed before it: ${passed.join(', ')}.`,
     `This is repair attempt ${attempt} of ${maxAttempts}; after the last one the task is BLOCKED for a person to decide.`,
     '',

@@ -9,6 +9,7 @@ import type { StructuredToolSpec } from '../agent/structured-tools.js';
 
 /** The review stages, in the order they run. */
 export const REVIEW_STAGES = ['spec', 'quality'] as const;
+/** One of REVIEW_STAGES. */
 export type ReviewStage = (typeof REVIEW_STAGES)[number];
 
 /** What each stage checks, for prompts and reports. */
@@ -19,13 +20,17 @@ export const REVIEW_STAGE_TITLES: Readonly<Record<ReviewStage, string>> = {
 
 /** How much a finding matters: critical and important ones must be fixed before a pass. */
 export const FINDING_SEVERITIES = ['critical', 'important', 'minor'] as const;
+/** One of FINDING_SEVERITIES. */
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 
+/** A reviewer's verdict on its stage. */
 export const REVIEW_VERDICTS = ['pass', 'changes_requested'] as const;
+/** One of REVIEW_VERDICTS. */
 export type ReviewVerdict = (typeof REVIEW_VERDICTS)[number];
 
 const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 
+/** One finding of report_review. */
 export const reviewFindingSchema = z.strictObject({
   severity: z.enum(FINDING_SEVERITIES).describe('critical: wrong or unsafe; important: must fix before merging; minor: worth fixing, not blocking.'),
   file: text('file').describe('Project-relative path of the file the finding is about.'),
@@ -41,6 +46,7 @@ export type ReviewFinding = z.output<typeof reviewFindingSchema>;
  * One flat object (the Messages API rejects a top-level anyOf); the rules that tie the verdict
  * to the findings are enforced in superRefine and come back to the model as a tool error.
  */
+/** The input of report_review. */
 export const reportReviewSchema = z
   .strictObject({
     stage: z.enum(REVIEW_STAGES).describe('The stage you were asked to review: spec (spec compliance) or quality (code quality).'),

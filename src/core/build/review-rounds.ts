@@ -35,7 +35,7 @@ export async function checkReviewFindings(report: ReportReviewInput, fileIndex: 
     report,
     accepted: accepted.map((c) => c.finding),
     rejected: rejected.map((r) => ({ finding: r.citation.finding, reason: r.reason })),
-    rejectedText: describeRejectedCitations(rejected.map((r) => ({ citation: r.citation, reason: r.reason }))),
+    rejectedText: describeRejectedCitations(rejected),
   };
 }
 
@@ -80,6 +80,7 @@ export type ReviewStep =
   | { readonly kind: 'approved' }
   | { readonly kind: 'escalate'; readonly escalation: Escalation };
 
+/** A task's review before the first report: stage spec, no rounds yet. */
 export function startReview(taskId: string): ReviewState {
   return { taskId, stage: 'spec', round: 0, history: [] };
 }

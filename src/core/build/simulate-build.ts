@@ -8,6 +8,7 @@ import { compareTaskIds, nextAssignments, type ScheduleState } from './scheduler
  * (tests, bench/build-schedule.mjs) without running any agent.
  */
 
+/** The simulated build: worker slots, each task's duration, and the person's skips. */
 export interface SimulationOptions {
   readonly workers: number;
   /** How long a task takes, in any unit (the makespan comes out in the same unit). */
@@ -23,6 +24,7 @@ export interface TimelineEntry {
   readonly end: number;
 }
 
+/** What the simulated build did. */
 export interface Simulation {
   /** When the last task finished (0 when nothing ran). */
   readonly makespan: number;
@@ -38,7 +40,8 @@ export function simulateBuild(graph: TaskGraph, options: SimulationOptions): Sim
   const statuses = new Map<string, TaskStatus>();
   for (const task of graph.tasks) statuses.set(task.id, task.status);
   const state: ScheduleState = { graph, statuses, maxWorkers: options.workers, ...(options.skipped ? { skipped: options.skipped } : {}) };
-  const byId = new Map(graph.tasks.map((t) => [t.id, t] as const));
+  const byId = new Map<string, Task>();
+  for (const task of graph.tasks) if (!byId.has(task.id)) byId.set(task.id, task); // a repeated id means its first task
 
   const timeline: TimelineEntry[] = [];
   let running: { taskId: string; worker: number; end: number }[] = [];

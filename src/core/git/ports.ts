@@ -57,8 +57,8 @@ export interface RemoveWorktreeOptions {
  * There is deliberately no `resetHard`.
  */
 export interface GitPort {
-  /** True when `dir` is inside a git work tree; false when it is not (any other failure throws). */
-  isRepository(dir: string): Promise<boolean>;
+  /** Whether `dir` is inside a git work tree (`not-a-repo` is `false`, not an error). */
+  isRepository(dir: string): Promise<GitResult<boolean>>;
   /** `git init` in `dir` (which must exist). */
   initRepository(dir: string): Promise<GitResult<void>>;
 

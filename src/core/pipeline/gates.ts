@@ -12,6 +12,8 @@ export interface GateSpec {
   readonly from: Stage;
   readonly to: Stage;
   readonly artifacts: readonly string[];
+  /** Checked and approved when present (SCHEMA.md exists only when the product stores data). */
+  readonly optional?: readonly string[];
 }
 
 export const GATE_SPECS: Readonly<Record<Gate, GateSpec>> = {
@@ -22,6 +24,7 @@ export const GATE_SPECS: Readonly<Record<Gate, GateSpec>> = {
     from: 'planning',
     to: 'building',
     artifacts: ['TDD.md', 'INTERFACES.md', 'TASK-GRAPH.md'],
+    optional: ['SCHEMA.md'],
   },
   critic: { gate: 'critic', command: '!critic', from: 'building', to: 'critique', artifacts: ['BUILD_REPORT.md'] },
   security: { gate: 'security', command: '!security', from: 'critique', to: 'security', artifacts: ['CRITICISM.md'] },
@@ -43,11 +46,13 @@ export type GateCheck = { readonly open: true } | { readonly open: false; readon
  */
 export function checkGate(gate: Gate, evidence: readonly ArtifactEvidence[]): GateCheck {
   const refusals: GateRefusal[] = [];
-  for (const name of GATE_SPECS[gate].artifacts) {
+  const optional = new Set(GATE_SPECS[gate].optional ?? []);
+  for (const name of gateArtifacts(gate)) {
     const spec = artifactSpec(name);
     const producer = STAGE_INFO[spec.producedIn];
     const remedy = `${spec.description} is written by agent ${producer.agentId} (${producer.agentName}) in the ${producer.label} stage`;
     const found = evidence.find((e) => e.name === name);
+    if (optional.has(name) && (!found || found.status === 'missing')) continue;
     if (!found || found.status === 'missing') {
       refusals.push({ artifact: name, reason: `${name} does not exist yet`, remedy });
     } else if (found.status === 'invalid') {
@@ -58,6 +63,11 @@ export function checkGate(gate: Gate, evidence: readonly ArtifactEvidence[]): Ga
     }
   }
   return refusals.length === 0 ? { open: true } : { open: false, refusals };
+}
+
+/** Every artifact a gate reads: the required ones, then the optional ones. */
+export function gateArtifacts(gate: Gate): readonly string[] {
+  return [...GATE_SPECS[gate].artifacts, ...(GATE_SPECS[gate].optional ?? [])];
 }
 
 export function gateForStage(stage: Stage): GateSpec | undefined {

@@ -3,7 +3,7 @@ import type { RegistryStage } from '../context/context.schema.js';
 import { HANDOFF_SCHEMA_VERSION, type Approval, type Handoff, type ProjectInfo } from '../handoff/handoff.schema.js';
 import type { ArtifactEvidence } from '../pipeline/artifacts.js';
 import { artifactSpec } from '../pipeline/artifacts.js';
-import { GATE_SPECS, type Gate } from '../pipeline/gates.js';
+import { gateArtifacts, type Gate } from '../pipeline/gates.js';
 import { pipelineMachine, positionOf, type PipelineEvent, type PipelineSnapshot, type Position } from '../pipeline/pipeline.machine.js';
 import { STAGE_INFO } from '../pipeline/stages.js';
 import type { FieldProblem } from '../validation.js';
@@ -107,7 +107,7 @@ export class OpenProject {
   /** Reads every artifact a gate needs and checks it against its spec. */
   async gatherEvidence(gate: Gate): Promise<ArtifactEvidence[]> {
     const evidence: ArtifactEvidence[] = [];
-    for (const name of GATE_SPECS[gate].artifacts) {
+    for (const name of gateArtifacts(gate)) {
       const read = await this.ports.projects.readArtifact(this.id, name);
       if (read.kind === 'missing') {
         evidence.push({ name, status: 'missing' });

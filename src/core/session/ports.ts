@@ -1,7 +1,7 @@
 import type { AgentEvent, AgentOutcome } from '../agent/agent-types.js';
 import type { ContextUse } from '../budget/budget-view.js';
 import type { BudgetLedger } from '../budget/ledger.js';
-import type { SummaryBuilder } from '../budget/summary.js';
+import type { SummaryBuilder, TelemetrySummary } from '../budget/summary.js';
 import type { ContextFile } from '../context/context.schema.js';
 import type { Stage } from '../pipeline/stages.js';
 import type { ChatMessage } from '../provider/types.js';
@@ -90,6 +90,8 @@ export interface AgentRuntimePort {
 export interface BudgetPort {
   readonly ledger: BudgetLedger;
   readonly spending: SummaryBuilder;
+  /** The project's whole telemetry log summarised (incrementally: only new lines are read). */
+  projectSpending(projectId: string): Promise<{ readonly summary: TelemetrySummary; readonly invalidLines: number; readonly file: string } | undefined>;
 }
 
 /** What a directory the person named turned out to be. */

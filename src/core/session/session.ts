@@ -238,7 +238,8 @@ export class Session {
     const budget = this.ports.budget;
     if (!budget) return undefined;
     const contextUse = await this.agents.contextUse();
-    return { summary: budget.spending.finish(), ledger: budget.ledger.snapshot(), ...(contextUse ? { contextUse } : {}) };
+    const project = this.project ? await budget.projectSpending(this.project.id) : undefined;
+    return { summary: budget.spending.finish(), ledger: budget.ledger.snapshot(), ...(contextUse ? { contextUse } : {}), ...(project ? { project } : {}) };
   }
 
   private async startOrchestrator(): Promise<void> {

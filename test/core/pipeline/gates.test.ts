@@ -49,3 +49,14 @@ describe('artifact validators', () => {
     expect(ARTIFACTS['TASK-GRAPH.md']!.validate('# Tasks\nnone').length).toBeGreaterThan(0);
   });
 });
+
+describe('optional artifacts', () => {
+  const valid = (name: string) => ({ name, status: 'valid' as const, sha256: SHA });
+  it('let !build pass without SCHEMA.md but not with a broken one', () => {
+    const required = ['TDD.md', 'INTERFACES.md', 'TASK-GRAPH.md'].map(valid);
+    expect(checkGate('build', required)).toEqual({ open: true });
+    expect(checkGate('build', [...required, { name: 'SCHEMA.md', status: 'missing' }])).toEqual({ open: true });
+    const broken = checkGate('build', [...required, { name: 'SCHEMA.md', status: 'invalid', sha256: SHA, problems: [{ line: 4, message: 'bad field row' }] }]);
+    expect(broken.open).toBe(false);
+  });
+});

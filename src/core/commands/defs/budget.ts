@@ -36,7 +36,11 @@ export const budgetCommand: CommandDefinition = {
     if (verb === '' || verb.toLowerCase() === 'show') {
       if (amount !== undefined) return failure(`!budget show takes no amount. Usage: ${USAGE}`);
       if (!view) return failure('Spending is not tracked in this session, so there is nothing to show.');
-      const text = renderBudget(view.summary, view.ledger, view.contextUse);
+      const all = view.project;
+      const history = all
+        ? `\nAll sessions of this project: ${all.summary.calls} calls, ${formatUsd(all.summary.costUsd)} (${all.file}${all.invalidLines > 0 ? `; ${all.invalidLines} unreadable lines skipped` : ''}).`
+        : '';
+      const text = `${renderBudget(view.summary, view.ledger, view.contextUse)}${history}`;
       const tone = view.ledger.tier === 'ok' ? entry.info(text) : entry.warning(text);
       return { kind: 'message', entries: [tone] };
     }
