@@ -1,3 +1,5 @@
+import { FILE_TOOL_NAMES } from '../tools/names.js';
+
 /**
  * The tool names an agent definition may list. An agent file that names anything else is
  * rejected by the loader, so a typo cannot silently leave an agent without its tools.
@@ -22,20 +24,8 @@ export const STRUCTURED_TOOL_NAMES = [
 
 export type StructuredToolName = (typeof STRUCTURED_TOOL_NAMES)[number];
 
-/**
- * Our copy of the file tools. It must match FILE_TOOL_NAMES in src/core/tools/names.ts
- * (owned by the tools module); test/core/agents/tool-names.test.ts compares the two once
- * that module exists. Kept here so agent definitions do not depend on the tools' code.
- */
-export const AGENT_FILE_TOOL_NAMES = [
-  'read_file',
-  'write_file',
-  'edit_file',
-  'list_files',
-  'glob',
-  'grep',
-  'bash',
-] as const;
+/** The sandboxed file tools an agent may list: the tools module's own list. */
+export const AGENT_FILE_TOOL_NAMES = FILE_TOOL_NAMES;
 
 export type AgentFileToolName = (typeof AGENT_FILE_TOOL_NAMES)[number];
 

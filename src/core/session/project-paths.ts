@@ -1,10 +1,5 @@
 import path from 'node:path';
-
-/** True when `child` is `parent` or lies below it (both absolute). */
-export function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
+import { isInside } from '../policy/paths.js';
 
 /** Why a directory cannot hold a project, or undefined when it can. */
 export function refuseProjectDirectory(directory: string, installDir: string, homeDir: string): string | undefined {
@@ -12,10 +7,10 @@ export function refuseProjectDirectory(directory: string, installDir: string, ho
     ['the CodeSleuth install', installDir],
     ['the CodeSleuth home', homeDir],
   ] as const) {
-    if (isInside(directory, dir)) {
+    if (isInside(dir, directory)) {
       return `${directory} is inside ${what} (${dir}). Agents would write next to CodeSleuth's own files; choose a directory outside it.`;
     }
-    if (isInside(dir, directory)) {
+    if (isInside(directory, dir)) {
       return `${directory} contains ${what} (${dir}). Agents would be able to change CodeSleuth itself; choose a directory that does not contain it.`;
     }
   }
