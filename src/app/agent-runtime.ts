@@ -82,7 +82,7 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntimePort {
       return {
         agents: loaded.agents as Map<string, AgentDefinition>,
         rules: loaded.rules,
-        ...(loaded.problems.length > 0 ? { problems: formatProblems(loaded.problems, { home: deps.homeDir }) } : {}),
+        ...(loaded.problems.length > 0 ? { problems: formatProblems(loaded.problems) } : {}),
         ...(pricing.kind === 'ok'
           ? { pricing: pricing.value }
           : { pricingProblem: `${pricing.file}: ${pricing.kind === 'invalid' ? pricing.problems.map((p) => `${p.field}: ${p.message}`).join('; ') : pricing.kind}` }),

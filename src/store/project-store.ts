@@ -55,6 +55,19 @@ export function createProjectStore(homeDir: string, now: () => Date = () => new 
       return { messages: [], warning: `The saved ${stage} conversation could not be read; it was moved to ${aside} and the agent starts afresh.` };
     },
 
+    async archiveConversations(id) {
+      const from = path.join(projectDir(id), 'conversations');
+      const to = path.join(projectDir(id), 'backups', `conversations-${now().toISOString().replace(/[:.]/g, '-')}`);
+      await mkdir(path.dirname(to), { recursive: true });
+      try {
+        await rename(from, to);
+        return to;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+
     saveConversation: (id, stage, messages) =>
       writeFileAtomic(path.join(projectDir(id), 'conversations', `${stage}.json`), `${JSON.stringify(messages)}\n`),
   };

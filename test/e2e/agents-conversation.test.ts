@@ -40,12 +40,8 @@ describe('the conversation with a stage agent', () => {
     expect(texts[4]).toContain('Vegetables, mostly.');
   });
 
-  // BUG (src/core/session/session.ts confirm() 'reset' + agent-driver.ts forget()): !reset calls
-  // agents.forget(), which drops only the in-memory copy ("a reset starts the stage afresh");
-  // conversations/discovery.json stays on disk, so the next message reloads it and the agent
-  // goes on with the pre-reset interview (old kick-off, old answers). The same holds for
-  // conversations/planning.json on the next !plan.
-  it.fails('starts afresh after !reset', async () => {
+  // Regression: !reset used to leave the old conversation on disk (session.ts confirm()).
+  it('starts afresh after !reset', async () => {
     const server = await startFakeModel('resume');
     const h = makeHome({ setupComplete: true });
     writeSettings(h.home);

@@ -88,12 +88,8 @@ describe('a broken agent file in the home', () => {
     expect(planner).toContain('HOME-PLANNER-MARKER: keep the plan short.');
   });
 
-  // BUG (src/app/agent-runtime.ts, `formatProblems(loaded.problems, { home: deps.homeDir })`):
-  // displayPath() writes "~/" for paths under `home`, a convention that means the user's home
-  // directory (its default is os.homedir()), but the runtime passes the CodeSleuth home (--home,
-  // CODESLEUTH_HOME, or the install). The person reads "~/agents/01-discovery.md:5" and opens
-  // $HOME/agents/01-discovery.md, which does not exist; the broken file is <home>/agents/...
-  it.fails('names the broken file by a path the person can open', async () => {
+  // Regression: broken files used to be named with a misleading ~ (the CodeSleuth home).
+  it('names the broken file by a path the person can open', async () => {
     const server = await startFakeModel('override');
     const h = makeHome({ setupComplete: true });
     writeSettings(h.home);

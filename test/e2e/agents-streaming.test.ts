@@ -86,13 +86,8 @@ describe('the Discovery agent in the REPL', () => {
     }
   });
 
-  // BUG (src/app/agent-runtime.ts contextBlock + src/core/session/kickoff.ts): agents/01-discovery.md
-  // promises "a context block from the runtime with the platform's notes (toolchain families,
-  // signing and distribution constraints)", and agents/02-planner.md tells the Planner to "pick
-  // from the platform's toolchain families". The runtime sends only "(Web)" in the kick-off and
-  // "Stage: discovery. Project directory: ..." as context: the toolchain the person was shown
-  // (Next.js / React / Node.js) never reaches the model.
-  it.fails("gives the agent the chosen platform's toolchain, as its agent file promises", async () => {
+  // Regression: the platform routing used not to reach the model.
+  it("gives the agent the chosen platform's toolchain, as its agent file promises", async () => {
     const server = await startFakeModel('streaming');
     const h = makeHome({ setupComplete: true });
     writeSettings(h.home);

@@ -84,6 +84,15 @@ export function resultsById(messages: readonly ChatMessage[]): Map<string, ToolR
  * answerQuestion first). Checked once per run; the API would reject such a request anyway,
  * but only after the budget had been asked and a request sent.
  */
+/** The last assistant message's tool calls that have no result yet (a run cut off while it waited). */
+export function pendingToolUses(messages: readonly ChatMessage[]): ToolUseBlock[] {
+  const at = messages.findLastIndex((message) => message.role === 'assistant');
+  const assistant = messages[at];
+  if (assistant === undefined) return [];
+  const answered = resultsById(messages);
+  return toolUses(assistant).filter((use) => !answered.has(use.id));
+}
+
 export function transcriptProblem(messages: readonly ChatMessage[]): string | undefined {
   const last = messages.at(-1);
   if (last === undefined) return 'The conversation is empty; start it with userMessage(text).';

@@ -1,4 +1,4 @@
-import { answerQuestion, appendUserText } from '../agent/conversation.js';
+import { answerQuestion, appendUserText, pendingToolUses } from '../agent/conversation.js';
 import type { AgentEvent, AgentOutcome } from '../agent/agent-types.js';
 import { errorMessage } from '../errors.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
@@ -85,11 +85,29 @@ export class AgentDriver {
       return;
     }
     const messages = await this.conversation(project.id, stage);
+    // A conversation saved while the agent waited for an answer (the REPL was closed then):
+    // the person's line answers that question; any other cut-off call is closed as not run.
+    const pending = pendingToolUses(messages);
+    if (pending.length > 0) {
+      let answered = messages;
+      for (const use of pending) {
+        answered = answerQuestion(answered, use.id, use.name === 'ask_user' ? text : 'Not run: the session ended before this call finished.');
+      }
+      return this.launch(project, stage, pending.some((use) => use.name === 'ask_user') ? answered : appendUserText(answered, text));
+    }
     return this.launch(project, stage, appendUserText(messages, text));
   }
 
-  /** Ctrl+C: aborts the run in flight (a pending approval is answered no). */
+  /** Ctrl+C: aborts the run in flight (a pending approval is answered no, a pending question dropped). */
   cancel(): boolean {
+    if (this.waiting?.kind === 'question') {
+      const { project, stage, toolUseId, messages } = this.waiting;
+      this.waiting = undefined;
+      const closed = answerQuestion(messages, toolUseId, 'The person dismissed this question without answering.');
+      this.conversations.set(`${project.id}:${stage}`, closed);
+      void this.projects.saveConversation(project.id, stage, closed).catch(() => undefined);
+      return true;
+    }
     if (this.waiting?.kind === 'approval') {
       const { resolve } = this.waiting;
       this.waiting = undefined;

@@ -51,6 +51,8 @@ export interface ProjectStorePort {
   /** A missing file is an empty conversation; a corrupt one is moved aside (`warning` says where). */
   loadConversation(projectId: string, stage: Stage): Promise<{ readonly messages: ChatMessage[]; readonly warning?: string }>;
   saveConversation(projectId: string, stage: Stage, messages: readonly ChatMessage[]): Promise<void>;
+  /** Moves every stage's conversation into backups/ (a reset starts the agents afresh); returns where. */
+  archiveConversations(projectId: string): Promise<string | undefined>;
 }
 
 /** One turn of a stage's agent, as the session asks for it. */

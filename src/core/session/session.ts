@@ -139,8 +139,10 @@ export class Session {
 
   /** Ctrl+C: stops the agent's turn, or drops a pending question. False when there was nothing to cancel. */
   cancel(): boolean {
+    const waiting = this.agents.waitingFor();
     if (this.agents.cancel()) {
-      this.emit(entry.warning('Cancelling the agent\'s turn…'));
+      this.emit(entry.warning(waiting === 'question' ? 'Dropped the agent\'s question; type a message to go on, or move the pipeline.' : 'Cancelling the agent\'s turn…'));
+      this.emitStatus();
       return true;
     }
     if (this.dialog.kind === 'none') return false;
@@ -403,8 +405,13 @@ export class Session {
         const backup = await this.ports.projects.backupHandoff(project.id);
         await project.send({ type: 'RESET' }, '!reset');
         this.agents.forget(project.id);
+        const conversations = await this.ports.projects.archiveConversations(project.id);
         await this.registerQuietly(project);
-        this.emit(entry.success(`Reset to Discovery. The previous state is backed up at ${backup}.`));
+        this.emit(
+          entry.success(
+            `Reset to Discovery. The previous state is backed up at ${backup}${conversations ? `, the agents' conversations at ${conversations}` : ''}.`,
+          ),
+        );
       }
     }
   }

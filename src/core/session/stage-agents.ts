@@ -6,6 +6,7 @@ import { STAGE_INFO, agentLabel, type Stage } from '../pipeline/stages.js';
 import { entry, type EntryInput } from '../transcript.js';
 import { AgentDriver } from './agent-driver.js';
 import { ARTIFACT_WRITERS } from './artifact-writers.js';
+import { platformRoutingRows } from '../platforms/platform-detect.js';
 import { STAGE_INPUTS, kickoffMessage } from './kickoff.js';
 import type { OpenProject } from './open-project.js';
 import type { AgentReadiness, SessionPorts } from './ports.js';
@@ -154,12 +155,22 @@ export class StageAgents {
   private async contextFor(stage: Stage): Promise<{ name: string; text: string }[]> {
     const project = this.host.project();
     if (!project) return [];
-    const inputs: { name: string; text: string }[] = [];
+    const inputs: { name: string; text: string }[] = [await this.projectBrief(project)];
     for (const name of STAGE_INPUTS[stage]) {
       const read = await this.ports.projects.readArtifact(project.id, name);
       if (read.kind === 'ok') inputs.push({ name, text: read.text });
     }
     return inputs;
+  }
+
+  /** What the person said at the welcome, with the platform's routing from config/platforms.json. */
+  private async projectBrief(project: OpenProject): Promise<{ name: string; text: string }> {
+    const info = project.handoff.project;
+    const lines = [`Name: ${info.name}`, `Directory: ${info.path}`, `Brief: ${info.brief}`, `Target platform: ${info.platform}`];
+    const platforms = await this.ports.config.readPlatforms();
+    const platform = platforms.kind === 'ok' ? platforms.value.find((p) => p.name === info.platform) : undefined;
+    if (platform) for (const [label, value] of platformRoutingRows(platform)) lines.push(`${label}: ${value.replace(/\n/g, '; ')}`);
+    return { name: 'project', text: lines.join('\n') };
   }
 
   private async onOutcome(stage: Stage, outcome: AgentOutcome): Promise<void> {

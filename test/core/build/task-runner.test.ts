@@ -1,0 +1,333 @@
+import { describe, expect, it } from 'vitest';
+import { projectPrefix, splitTaskFiles, toRepoPath } from '../../../src/core/build/task-files.js';
+import { taskBrief } from '../../../src/core/build/task-brief.js';
+import { failing, receipt } from './build-fixtures.js';
+import type { AgentEvent, AgentOutcome } from '../../../src/core/agent/agent-types.js';
+import { messageText } from '../../../src/core/agent/conversation.js';
+import type { ReportStatusInput } from '../../../src/core/agent/structured-tools.js';
+import type { Receipt } from '../../../src/core/build/receipts.js';
+import { runTask, type BuilderPort, type BuilderRunRequest, type GatesPort, type TaskGitPort, type TaskResult } from '../../../src/core/build/task-runner.js';
+import type { TaskCommitRequest } from '../../../src/core/git/ports.js';
+import type { ChatMessage } from '../../../src/core/provider/types.js';
+import type { Task } from '../../../src/core/task-graph/task.js';
+import { gitFail, gitOk, type RepoStatus } from '../../../src/core/git/git-results.js';
+
+/* Scripted ports for runTask: no SDK, no processes, no git. */
+
+const TASK: Task = {
+  id: 'TASK-003',
+  title: 'Add the sum function',
+  description: 'Implement `sum(a, b)` in src/sum.mjs (F-01).',
+  acceptance_criteria: ['sum(2, 3) is 5', 'sum of negatives works'],
+  output_files: ['src/sum.mjs', 'test/sum.test.mjs'],
+  depends_on: ['TASK-001'],
+  size: 'S',
+  status: 'PENDING',
+};
+
+/** One scripted agent run: the files its tools report, then how it ends. */
+interface ScriptedRun {
+  readonly changedFiles?: readonly string[];
+  /** Called with the messages the run got; by default a report_status DONE. */
+  readonly end?: (messages: readonly ChatMessage[]) => AgentOutcome;
+  /** Side effect while "working" (the integration test writes files here). */
+  readonly work?: () => Promise<void>;
+}
+
+function finished(messages: readonly ChatMessage[], report: Partial<ReportStatusInput> = {}, id = 'rs1'): AgentOutcome {
+  const input = { status: 'DONE', summary: 'Implemented sum.', ...report };
+  return {
+    kind: 'finished',
+    tool: 'report_status',
+    toolUseId: id,
+    input,
+    messages: [
+      ...messages,
+      { role: 'assistant', content: [{ type: 'tool_use', id, name: 'report_status', input }] },
+      { role: 'user', content: [{ type: 'tool_result', toolUseId: id, content: 'Reported.', isError: false }] },
+    ],
+  };
+}
+
+interface ScriptedBuilder extends BuilderPort {
+  /** The messages each run was given. */
+  readonly calls: BuilderRunRequest[];
+  /** The text of the last user message of each call (what the agent was just told). */
+  lastUserTexts(): string[];
+}
+
+function scriptedBuilder(runs: readonly ScriptedRun[]): ScriptedBuilder {
+  const calls: BuilderRunRequest[] = [];
+  return {
+    calls,
+    lastUserTexts: () => calls.map((c) => messageText(c.messages.at(-1)?.content ?? [])),
+    async run(request) {
+      const run = runs[calls.length];
+      calls.push(request);
+      if (run === undefined) throw new Error(`the builder was run ${calls.length} times; the script has ${runs.length}`);
+      await run.work?.();
+      if (run.changedFiles !== undefined) {
+        const event: AgentEvent = { type: 'tool_result', id: `w${calls.length}`, name: 'write_file', display: 'wrote', isError: false, reused: false, changedFiles: run.changedFiles };
+        request.onEvent(event);
+      }
+      return (run.end ?? ((m) => finished(m)))(request.messages);
+    },
+  };
+}
+
+function scriptedGates(runs: readonly (readonly Receipt[])[], commands = [{ name: 'test', command: 'npm test' }]): GatesPort & { count: () => number } {
+  let n = 0;
+  return {
+    commands,
+    count: () => n,
+    async run() {
+      const receipts = runs[n];
+      n += 1;
+      if (receipts === undefined) throw new Error(`the gates ran ${n} times; the script has ${runs.length}`);
+      return receipts;
+    },
+  };
+}
+
+function status(overrides: Partial<RepoStatus> = {}): RepoStatus {
+  return { root: '/work/proj', branch: 'main', head: 'abc', modified: [], staged: [], untracked: [], conflicted: [], operation: null, clean: true, ...overrides };
+}
+
+/** A git port whose status is `before` until the agent ran and `after` from then on. */
+function fakeGit(before: RepoStatus, after: RepoStatus): TaskGitPort & { commits: TaskCommitRequest[]; snapshots: string[]; statusCalls: () => number } {
+  const commits: TaskCommitRequest[] = [];
+  const snapshots: string[] = [];
+  let calls = 0;
+  return {
+    commits,
+    snapshots,
+    statusCalls: () => calls,
+    async status() {
+      calls += 1;
+      return gitOk(calls === 1 ? before : after);
+    },
+    async snapshotWork(_repo, label) {
+      snapshots.push(label);
+      if (before.clean) return gitFail('nothing-to-save', 'clean');
+      return gitOk({ ref: `refs/codesleuth/snapshots/x-${label}`, sha: 'snap', label, createdAt: 'now', base: 'abc', files: [], indexSaved: true, restoreInstructions: '' });
+    },
+    async commitTask(_repo, request) {
+      commits.push(request);
+      return gitOk('f00d'.repeat(10));
+    },
+  };
+}
+
+const clock = { now: () => new Date('2025-02-03T04:05:06.000Z') };
+
+const OPTIONS = { projectDir: '/work/proj' };
+
+function expectKind<K extends TaskResult['kind']>(result: TaskResult, kind: K): Extract<TaskResult, { kind: K }> {
+  expect(result.kind, JSON.stringify(result, null, 2)).toBe(kind);
+  return result as Extract<TaskResult, { kind: K }>;
+}
+
+describe('runTask', () => {
+  it('commits only the task files after passing receipts, leaving the person\'s untracked file out', async () => {
+    const builder = scriptedBuilder([{ changedFiles: ['src/sum.mjs', 'test/sum.test.mjs'] }]);
+    const gates = scriptedGates([[receipt()]]);
+    const git = fakeGit(
+      status({ untracked: ['notes.txt'], clean: false }),
+      status({ untracked: ['notes.txt', 'src/sum.mjs', 'test/sum.test.mjs'], clean: false }),
+    );
+    const result = await runTask(TASK, { builder, gates, git, clock }, OPTIONS);
+
+    const done = expectKind(result, 'done');
+    expect(done.sha).toBe('f00d'.repeat(10));
+    expect(done.changedFiles).toEqual(['src/sum.mjs', 'test/sum.test.mjs']);
+    expect(done.receipts).toEqual([receipt()]);
+    expect(git.commits).toHaveLength(1);
+    expect(git.commits[0]).toMatchObject({ taskId: 'TASK-003', title: 'Add the sum function', files: ['src/sum.mjs', 'test/sum.test.mjs'] });
+    expect(git.commits[0]!.files).not.toContain('notes.txt');
+    expect(git.commits[0]!.body).toMatch(/^Gates: PASS \(1 of 1 passed\)\n- test: `npm test` → exit 0/);
+    // The person's work was snapshotted before the agent could touch it.
+    expect(git.snapshots).toEqual(['before-task-003']);
+    expect(done.snapshot?.ref).toContain('before-task-003');
+    // The first message names the task and its criteria.
+    const brief = builder.lastUserTexts()[0]!;
+    expect(brief).toContain('Implement TASK-003: Add the sum function');
+    expect(brief).toContain('- sum of negatives works');
+    expect(brief).toContain('- src/sum.mjs');
+    expect(builder.calls[0]!.taskId).toBe('TASK-003');
+  });
+
+  it('holds back a reported file that already had the person\'s uncommitted changes, and says so', async () => {
+    const builder = scriptedBuilder([
+      { changedFiles: ['src/sum.mjs', 'README.md'], end: (m) => finished(m, { status: 'DONE_WITH_CONCERNS', concerns: ['src/sum.mjs:2 overflow is not handled'] }) },
+    ]);
+    const git = fakeGit(status({ modified: ['README.md'], clean: false }), status({ modified: ['README.md'], untracked: ['src/sum.mjs', 'build.log'], clean: false }));
+    const result = await runTask(TASK, { builder, gates: scriptedGates([[receipt()]]), git, clock }, OPTIONS);
+
+    const done = expectKind(result, 'done');
+    expect(done.changedFiles).toEqual(['src/sum.mjs']);
+    expect(done.heldBack).toEqual(['README.md']);
+    expect(done.unattributed).toEqual(['build.log']);
+    expect(done.concerns).toEqual(['src/sum.mjs:2 overflow is not handled']);
+    expect(git.commits[0]!.files).toEqual(['src/sum.mjs']);
+    expect(git.commits[0]!.body).toContain('Concerns:\n- src/sum.mjs:2 overflow is not handled');
+    expect(git.commits[0]!.body).toContain('Not committed (they held uncommitted changes before the task began):\n- README.md');
+  });
+
+  it('feeds failing gate output back twice, then commits on the third run', async () => {
+    const builder = scriptedBuilder([{ changedFiles: ['src/sum.mjs'] }, {}, { changedFiles: ['test/sum.test.mjs'] }]);
+    const first = failing({ outputTail: 'not ok 1 - adds negatives\n  expected -6, got -5' });
+    const second = failing({ outputTail: 'not ok 2 - handles NaN' });
+    const gates = scriptedGates([[first], [second], [receipt()]]);
+    const git = fakeGit(status(), status({ untracked: ['src/sum.mjs', 'test/sum.test.mjs'], clean: false }));
+    const result = await runTask(TASK, { builder, gates, git, clock }, OPTIONS);
+
+    const done = expectKind(result, 'done');
+    expect(done.agentRuns).toBe(3);
+    expect(gates.count()).toBe(3);
+    expect(done.gateRuns).toEqual([[first], [second], [receipt()]]);
+    const told = builder.lastUserTexts();
+    expect(told[1]).toContain('expected -6, got -5');
+    expect(told[1]).toContain('repair attempt 1 of 5');
+    expect(told[2]).toContain('not ok 2 - handles NaN');
+    expect(told[2]).toContain('repair attempt 2 of 5');
+    // Each repair continues the same conversation (the earlier report is still in it).
+    expect(builder.calls[2]!.messages.length).toBeGreaterThan(builder.calls[1]!.messages.length);
+    // Files from every run count, and only one commit is made.
+    expect(done.changedFiles).toEqual(['src/sum.mjs', 'test/sum.test.mjs']);
+    expect(git.commits).toHaveLength(1);
+    expect(git.snapshots).toEqual([]); // the tree was clean
+  });
+
+  it('blocks after the repair limit with the last receipts, and commits nothing', async () => {
+    const builder = scriptedBuilder([{ changedFiles: ['src/sum.mjs'] }, {}, {}]);
+    const gates = scriptedGates([[failing()], [failing()], [failing({ outputTail: 'still failing' })]]);
+    const git = fakeGit(status(), status({ untracked: ['src/sum.mjs'], clean: false }));
+    const result = await runTask(TASK, { builder, gates, git, clock }, { ...OPTIONS, repair: { maxAttempts: 2 } });
+
+    const blocked = expectKind(result, 'blocked');
+    expect(blocked.agentRuns).toBe(3);
+    expect(blocked.blocker).toContain('after 2 repair attempts');
+    expect(blocked.receipts?.[0]?.outputTail).toBe('still failing');
+    expect(git.commits).toEqual([]);
+  });
+
+  it('never commits on the model\'s word: DONE with failing receipts is not done', async () => {
+    const builder = scriptedBuilder([{ changedFiles: ['src/sum.mjs'], end: (m) => finished(m, { summary: 'All tests pass.' }) }]);
+    const git = fakeGit(status(), status({ untracked: ['src/sum.mjs'], clean: false }));
+    const result = await runTask(TASK, { builder, gates: scriptedGates([[failing()]]), git, clock }, { ...OPTIONS, repair: { maxAttempts: 0 } });
+    expectKind(result, 'blocked');
+    expect(git.commits).toEqual([]);
+  });
+
+  it('returns the questions of NEEDS_CONTEXT without running the gates', async () => {
+    const builder = scriptedBuilder([{ end: (m) => finished(m, { status: 'NEEDS_CONTEXT', questions: ['Should sum accept strings?'] }) }]);
+    const gates = scriptedGates([]);
+    const git = fakeGit(status(), status());
+    const result = await runTask(TASK, { builder, gates, git, clock }, OPTIONS);
+
+    const needs = expectKind(result, 'needs_context');
+    expect(needs.questions).toEqual(['Should sum accept strings?']);
+    expect(needs.messages.at(-2)?.role).toBe('assistant');
+    expect(gates.count()).toBe(0);
+    expect(git.commits).toEqual([]);
+  });
+
+  it('returns the agent\'s own BLOCKED report', async () => {
+    const builder = scriptedBuilder([{ end: (m) => finished(m, { status: 'BLOCKED', blocker: 'INTERFACES.md contradicts the task' }) }]);
+    const result = await runTask(TASK, { builder, gates: scriptedGates([]), git: fakeGit(status(), status()), clock }, OPTIONS);
+    const blocked = expectKind(result, 'blocked');
+    expect(blocked.blocker).toBe('INTERFACES.md contradicts the task');
+    expect(blocked.receipts).toBeUndefined();
+  });
+
+  it('maps a budget refusal to budget_refused, keeping the transcript to continue from', async () => {
+    const builder = scriptedBuilder([{ end: (m) => ({ kind: 'budget_refused', message: 'The project budget of $5.00 is spent.', messages: m }) }]);
+    const gates = scriptedGates([]);
+    const git = fakeGit(status(), status());
+    const result = await runTask(TASK, { builder, gates, git, clock }, OPTIONS);
+
+    const refused = expectKind(result, 'budget_refused');
+    expect(refused.message).toContain('$5.00');
+    expect(refused.messages).toHaveLength(1);
+    expect(gates.count()).toBe(0);
+    expect(git.commits).toEqual([]);
+  });
+
+  it.each([
+    ['failed', { kind: 'failed', error: { kind: 'overloaded', message: 'busy' } }, 'failed'],
+    ['aborted', { kind: 'aborted' }, 'aborted'],
+    ['max_turns', { kind: 'max_turns', turns: 150 }, 'max_turns'],
+    ['reply', { kind: 'reply', text: 'I think it works.', stopReason: 'end_turn' }, 'unreported'],
+  ] as const)('maps an agent outcome %s to its own result kind', async (_name, outcome, kind) => {
+    const builder = scriptedBuilder([{ end: (m) => ({ ...outcome, messages: m }) as never }]);
+    const result = await runTask(TASK, { builder, gates: scriptedGates([]), git: fakeGit(status(), status()), clock }, OPTIONS);
+    expect(result.kind).toBe(kind);
+  });
+
+  it('refuses to start without gate commands, before any money is spent', async () => {
+    const builder = scriptedBuilder([]);
+    const result = await runTask(TASK, { builder, gates: scriptedGates([], []), git: fakeGit(status(), status()), clock }, OPTIONS);
+    expectKind(result, 'no_gates');
+    expect(builder.calls).toEqual([]);
+  });
+
+  it('stops before the agent when git status fails', async () => {
+    const builder = scriptedBuilder([]);
+    const git = { ...fakeGit(status(), status()), status: async () => gitFail<never>('not-a-repo', 'not a repository') };
+    const result = await runTask(TASK, { builder, gates: scriptedGates([]), git, clock }, OPTIONS);
+    expect(expectKind(result, 'git_failed').step).toBe('status');
+    expect(builder.calls).toEqual([]);
+  });
+
+  it('reports no_changes when the gates pass but nothing of the task changed', async () => {
+    const builder = scriptedBuilder([{ changedFiles: ['src/sum.mjs'] }]);
+    const git = fakeGit(status(), status());
+    const result = await runTask(TASK, { builder, gates: scriptedGates([[receipt()]]), git, clock }, OPTIONS);
+    expectKind(result, 'no_changes');
+    expect(git.commits).toEqual([]);
+  });
+
+  it('maps project-relative paths into a repository whose top is above the project', async () => {
+    const builder = scriptedBuilder([{ changedFiles: ['src/sum.mjs'], end: (m) => finished(m, { changed_files: ['./package-lock.json'] }) }]);
+    const git = fakeGit(status({ root: '/work' }), status({ root: '/work', untracked: ['proj/src/sum.mjs', 'proj/package-lock.json', 'other/x'], clean: false }));
+    const result = await runTask(TASK, { builder, gates: scriptedGates([[receipt()]]), git, clock }, OPTIONS);
+    const done = expectKind(result, 'done');
+    expect(done.changedFiles).toEqual(['proj/package-lock.json', 'proj/src/sum.mjs']);
+    expect(done.unattributed).toEqual(['other/x']);
+  });
+});
+
+describe('task files', () => {
+  it.each([
+    ['/work/proj', '/work/proj', ''],
+    ['/work', '/work/proj/', 'proj/'],
+    ['/work/proj', '/elsewhere/proj', undefined],
+    ['/work/pro', '/work/proj', undefined],
+  ])('projectPrefix(%s, %s) is %s', (root, dir, expected) => {
+    expect(projectPrefix(root, dir)).toBe(expected);
+  });
+
+  it.each([
+    ['src/a.ts', 'src/a.ts'],
+    ['./src/a.ts', 'src/a.ts'],
+    ['/work/proj/src/a.ts', 'src/a.ts'],
+    ['/etc/passwd', undefined],
+    ['../other/a.ts', undefined],
+    ['.', undefined],
+  ])('toRepoPath(%s) is %s', (reported, expected) => {
+    expect(toRepoPath(reported, '', '/work/proj')).toBe(expected);
+  });
+
+  it('splits reported files into commit, held back and unattributed', () => {
+    expect(splitTaskFiles({ before: ['README.md', 'notes.txt'], after: ['README.md', 'notes.txt', 'src/a.ts', 'gen.js'], reported: ['src/a.ts', 'README.md', 'src/gone.ts'] })).toEqual({
+      commit: ['src/a.ts'],
+      heldBack: ['README.md'],
+      unattributed: ['gen.js'],
+    });
+  });
+
+  it('tells the Builder a STALE task must be derived again', () => {
+    expect(taskBrief({ ...TASK, status: 'STALE' })).toContain('This task is STALE');
+    expect(taskBrief(TASK)).not.toContain('STALE');
+  });
+});
