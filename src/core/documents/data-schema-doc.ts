@@ -1,7 +1,8 @@
 import { dataSchemaSchema, type DataSchema } from './design.schema.js';
-import { clip, outline, spanOf, splitSections, toLines, unclosedFenceProblem } from './markdown.js';
+import { clip } from './markdown.js';
 import { parseTable, renderTableLines } from './markdown-table.js';
-import { LineMap, problemsFromIssues, sortProblems, type LineProblem, type ParseResult } from './problems.js';
+import { LineMap, problemsFromIssues, sortProblems, type ParseResult } from './problems.js';
+import { itemSections } from './sections.js';
 
 /*
  * SCHEMA.md, rendered from write_design's `schema` when the product stores data. One section
@@ -41,17 +42,8 @@ export function renderDataSchema(schema: DataSchema): string {
 export function parseDataSchema(text: string): ParseResult<DataSchema> {
   if (text.trim() === '') return { ok: false, problems: [{ message: 'the file is empty' }] };
   const lines = new LineMap();
-  const problems: LineProblem[] = [];
+  const { sections, problems } = itemSections(text, 'each entity is a "## Name" section');
   const skip = new Set<string>();
-  const source = toLines(text);
-  const { sections, higher } = splitSections(spanOf(source), 2);
-  const { openFence } = outline(spanOf(source));
-  if (openFence !== undefined) problems.push(unclosedFenceProblem(openFence, source));
-  const firstSection = sections[0]?.line ?? Infinity;
-  higher.forEach((at, index) => {
-    if (index === 0 && at + 1 < firstSection) return;
-    problems.push({ line: at + 1, message: `unexpected top-level heading "${clip(source[at]!.trim())}"; each entity is a "## Name" section` });
-  });
   const entities = sections.map((section, index) => {
     lines.set(['entities', index], section.line);
     const table = parseTable(

@@ -1,5 +1,6 @@
 import { INTERFACE_KINDS, interfacesSchema, type InterfaceEntry } from './design.schema.js';
-import { blockFrom, clip, fenceFor, fenceTracker, firstContentLine, isBlank, outline, spanOf, splitSections, toLines, unclosedFenceProblem, type Section, type Span } from './markdown.js';
+import { blockFrom, clip, fenceFor, fenceTracker, firstContentLine, isBlank, spanOf, type Section, type Span } from './markdown.js';
+import { itemSections } from './sections.js';
 import { LineMap, problemsFromIssues, sortProblems, type LineProblem, type ParseResult } from './problems.js';
 
 /*
@@ -36,17 +37,8 @@ const HEADING = new RegExp(`^(.*\\S)\\s*\\((${INTERFACE_KINDS.join('|')})\\)$`, 
 export function parseInterfaces(text: string): ParseResult<InterfaceEntry[]> {
   if (text.trim() === '') return { ok: false, problems: [{ message: 'the file is empty' }] };
   const lines = new LineMap();
-  const problems: LineProblem[] = [];
+  const { sections, problems } = itemSections(text, 'each interface is a "## name (kind)" section');
   const skip = new Set<string>();
-  const source = toLines(text);
-  const { sections, higher } = splitSections(spanOf(source), 2);
-  const { openFence } = outline(spanOf(source));
-  if (openFence !== undefined) problems.push(unclosedFenceProblem(openFence, source));
-  const firstSection = sections[0]?.line ?? Infinity;
-  higher.forEach((at, index) => {
-    if (index === 0 && at + 1 < firstSection) return;
-    problems.push({ line: at + 1, message: `unexpected top-level heading "${clip(source[at]!.trim())}"; each interface is a "## name (kind)" section` });
-  });
   if (sections.length === 0) {
     problems.push({ message: 'no interface is listed; add a "## name (kind)" section for each one' });
   }

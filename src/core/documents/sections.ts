@@ -1,5 +1,5 @@
 import { closestName } from '../commands/suggest.js';
-import { clip, outline, spanOf, unclosedFenceProblem, type Outline, type OutlineHeading, type Section } from './markdown.js';
+import { clip, outline, spanOf, splitSections, toLines, unclosedFenceProblem, type Outline, type OutlineHeading, type Section } from './markdown.js';
 import type { LineProblem } from './problems.js';
 
 /** A `## ` section a document may have: its key, its canonical title, and other names accepted for it. */
@@ -76,4 +76,24 @@ export function findSections<K extends string>(
     }
   }
   return { found, problems, missing };
+}
+
+/**
+ * A document whose every "## " section is one item (SCHEMA.md's entities, INTERFACES.md's
+ * interfaces): its lines, its sections, and the outline's problems (an unclosed fence, a
+ * top-level heading after the title). `eachItem` ends the heading message, e.g.
+ * 'each entity is a "## Name" section'.
+ */
+export function itemSections(text: string, eachItem: string): { source: string[]; sections: Section[]; problems: LineProblem[] } {
+  const problems: LineProblem[] = [];
+  const source = toLines(text);
+  const { sections, higher } = splitSections(spanOf(source), 2);
+  const { openFence } = outline(spanOf(source));
+  if (openFence !== undefined) problems.push(unclosedFenceProblem(openFence, source));
+  const firstSection = sections[0]?.line ?? Infinity;
+  higher.forEach((at, index) => {
+    if (index === 0 && at + 1 < firstSection) return;
+    problems.push({ line: at + 1, message: `unexpected top-level heading "${clip(source[at]!.trim())}"; ${eachItem}` });
+  });
+  return { source, sections, problems };
 }
