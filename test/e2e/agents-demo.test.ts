@@ -27,7 +27,7 @@ describe('codesleuth demo DIR --home H', () => {
     expect(run.stdout).toContain('A shared to-do list for a café team — good. Who will use it day to day, and on what devices?');
     expect(run.stdout).toMatch(/Discovery wrote:\n\s+\S+feature-spec\.md/);
     expect(run.stdout).toContain('!plan passed: Discovery → Planning. HANDOFF.json is now v1');
-    expect(run.stdout).toMatch(/Planner wrote:\n\s+\S+TASK-GRAPH\.md/);
+    expect(run.stdout).toMatch(/Planner wrote:\n(\s+\S+\n)*\s+\S+TASK-GRAPH\.md/);
     expect(run.stdout).toContain(`The demo reached its end. Artifacts: ${path.join(h.home, 'artifacts')}`);
     expect(run.stdout).not.toContain('ANTHROPIC_API_KEY is not set');
 

@@ -41,7 +41,7 @@ describe('Discovery → !plan → Planner, headless', () => {
     expect(run.stdout).toContain('!plan passed: Discovery → Planning. HANDOFF.json is now v1; agent 2 (Planner) is active.');
     expect(run.stdout).toContain('One small Node service and a plain page will do.');
     expect(run.stdout).toContain('↳ wrote TDD.md, INTERFACES.md, SCHEMA.md');
-    expect(run.stdout).toMatch(/Planner wrote:\n\s+\S+TASK-GRAPH\.md\nReview it; when you agree, type !build/);
+    expect(run.stdout).toMatch(/Planner wrote:\n\s+\S+TDD\.md\n\s+\S+INTERFACES\.md\n(\s+\S+SCHEMA\.md\n)?\s+\S+TASK-GRAPH\.md\nReview them; when you agree, type !build/);
     expect(run.stdout).toContain('Next:     !build once TDD.md, INTERFACES.md, TASK-GRAPH.md validate');
     expect(server.remainingTurns()).toEqual({ discovery: 0, planner: 0 });
 

@@ -1,7 +1,7 @@
 import type { AgentOutcome } from '../agent/agent-types.js';
 import type { ContextUse } from '../budget/budget-view.js';
 import type { ReportStatusInput } from '../agent/structured-tools.js';
-import { gateForStage } from '../pipeline/gates.js';
+import { gateArtifacts, gateForStage } from '../pipeline/gates.js';
 import { STAGE_INFO, agentLabel, type Stage } from '../pipeline/stages.js';
 import { entry, type EntryInput } from '../transcript.js';
 import { AgentDriver } from './agent-driver.js';
@@ -186,8 +186,16 @@ export class StageAgents {
           this.host.emit(entry.success(`${STAGE_INFO[stage].agentName} finished with ${outcome.tool}.`));
           return;
         }
-        const files = writer.render(outcome.input).map((f) => this.ports.projects.artifactPath(project.id, f.name));
+        // The stage's other artifacts written during the run (the Planner's design) count too.
         const gate = gateForStage(stage);
+        const names = new Set<string>();
+        for (const name of gate ? gateArtifacts(gate.gate) : []) {
+          if ((await this.ports.projects.readArtifact(project.id, name)).kind === 'ok') names.add(name);
+        }
+        for (const file of writer.render(outcome.input)) names.add(file.name);
+        // In reading order: the design before the plan built on it.
+        const order = (name: string) => (STAGE_INPUTS.building.indexOf(name) + 1 || 99);
+        const files = [...names].sort((a, b) => order(a) - order(b)).map((name) => this.ports.projects.artifactPath(project.id, name));
         this.host.emit(
           entry.success(
             `${STAGE_INFO[stage].agentName} wrote:\n${files.map((f) => `  ${f}`).join('\n')}\nReview ${files.length > 1 ? 'them' : 'it'}; ${gate ? `when you agree, type ${gate.command}` : 'then decide what is next'} — or reply to ask for changes.`,
