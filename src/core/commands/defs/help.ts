@@ -57,7 +57,7 @@ export const helpCommand: CommandDefinition = {
       kind: 'message',
       entries: [
         entry.info(
-          `${renderTable([{ header: 'Command' }, { header: 'What it does', maxWidth: 52 }], rows, `Commands valid ${where}:`)}${start}\n!help CMD explains one command.`,
+          `${renderTable([{ header: 'Command', maxWidth: 30 }, { header: 'What it does', maxWidth: 42 }], rows, `Commands valid ${where}:`)}${start}\n!help CMD explains one command.`,
         ),
       ],
     };

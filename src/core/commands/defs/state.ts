@@ -25,7 +25,7 @@ export const stateCommand: CommandDefinition = {
       `Platform: ${h.project.platform}`,
       `Brief:    ${h.project.brief}`,
       `Stage:    ${project.position.stage}${project.position.paused ? ' (paused)' : ''}`,
-      `Tasks:    ${h.tasks.length === 0 ? 'none yet (the Planner writes the task graph)' : `${h.tasks.length}`}`,
+      `Tasks:    ${h.tasks.length === 0 ? 'none recorded yet (the Builder records each task it runs; the plan itself is TASK-GRAPH.md)' : `${h.tasks.length}`}`,
       'Approvals:',
       approvals,
       `History (${h.history.length} transitions${h.history.length > 5 ? ', last 5' : ''}):`,
