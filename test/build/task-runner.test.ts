@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { finishedWithReport } from '../support/agent-outcomes.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gatesFromCommands } from '../../src/build/task-runner-adapter.js';
 import { loadGateCommands } from '../../src/build/load-gate-commands.js';
@@ -37,18 +38,7 @@ const BUGGY = 'export function sum(a, b) {\n  return Math.abs(a) + Math.abs(b);\
 const FIXED = 'export function sum(a, b) {\n  return a + b;\n}\n';
 
 function finished(messages: readonly ChatMessage[], id: string): AgentOutcome {
-  const input = { status: 'DONE', summary: 'Implemented sum with tests.' };
-  return {
-    kind: 'finished',
-    tool: 'report_status',
-    toolUseId: id,
-    input,
-    messages: [
-      ...messages,
-      { role: 'assistant', content: [{ type: 'tool_use', id, name: 'report_status', input }] },
-      { role: 'user', content: [{ type: 'tool_result', toolUseId: id, content: 'Reported.', isError: false }] },
-    ],
-  };
+  return finishedWithReport(messages, { summary: 'Implemented sum with tests.' }, id);
 }
 
 /** A Builder that edits the project directly, one scripted run at a time. */

@@ -1,7 +1,7 @@
 import type { ChatMessage, ToolResultBlock, ToolUseBlock } from '../provider/types.js';
 import { runTool } from '../tools/run-tool.js';
 import type { ToolContext, ToolDefinition } from '../tools/types.js';
-import type { AgentEvent } from './agent-types.js';
+import type { AgentEvent, AgentOutcome } from './agent-types.js';
 import { resultsById } from './conversation.js';
 import { validateStructuredInput, type StructuredToolSpec } from './structured-tools.js';
 
@@ -21,14 +21,8 @@ interface StoredResult {
 
 /** Why a message's calls stopped the run; undefined when the run goes on. */
 export type DispatchStop =
-  | { readonly kind: 'finished'; readonly tool: string; readonly toolUseId: string; readonly input: unknown }
-  | {
-      readonly kind: 'question';
-      readonly tool: string;
-      readonly toolUseId: string;
-      readonly question: string;
-      readonly input: unknown;
-    }
+  | Omit<Extract<AgentOutcome, { kind: 'finished' }>, 'messages'>
+  | Omit<Extract<AgentOutcome, { kind: 'question' }>, 'messages'>
   | { readonly kind: 'aborted' };
 
 /** The results to send back (in call order; a pending question has none) and why to stop. */

@@ -30,10 +30,6 @@ function cancelledMessage(action: ConfirmAction): string {
   return action.kind === 'build' ? 'Build not started; the project stays in Planning.' : 'Reset cancelled; nothing changed.';
 }
 
-function welcomePlatforms(step: WelcomeStep): readonly Platform[] {
-  return step.platforms;
-}
-
 /** What the status bar shows. */
 export interface SessionStatus {
   readonly project?: string;
@@ -308,7 +304,7 @@ export class Session {
       case 'welcome': {
         const result = await answerWelcome(dialog.step, text, this.ports, (input) => this.emit(input));
         if (result.kind === 'ask') this.dialog = { kind: 'welcome', step: result.step };
-        else await this.createProject(result.draft, welcomePlatforms(dialog.step));
+        else await this.createProject(result.draft, dialog.step.platforms);
         return;
       }
       case 'confirm':

@@ -1,10 +1,10 @@
+import { finishedWithReport } from '../../support/agent-outcomes.js';
 import { describe, expect, it } from 'vitest';
 import { projectPrefix, splitTaskFiles, toRepoPath } from '../../../src/core/build/task-files.js';
 import { taskBrief } from '../../../src/core/build/task-brief.js';
 import { failing, receipt } from './build-fixtures.js';
 import type { AgentEvent, AgentOutcome } from '../../../src/core/agent/agent-types.js';
 import { messageText } from '../../../src/core/agent/conversation.js';
-import type { ReportStatusInput } from '../../../src/core/agent/structured-tools.js';
 import type { Receipt } from '../../../src/core/build/receipts.js';
 import { runTask, type BuilderPort, type BuilderRunRequest, type GatesPort, type TaskGitPort, type TaskResult } from '../../../src/core/build/task-runner.js';
 import type { TaskCommitRequest } from '../../../src/core/git/ports.js';
@@ -34,20 +34,7 @@ interface ScriptedRun {
   readonly work?: () => Promise<void>;
 }
 
-function finished(messages: readonly ChatMessage[], report: Partial<ReportStatusInput> = {}, id = 'rs1'): AgentOutcome {
-  const input = { status: 'DONE', summary: 'Implemented sum.', ...report };
-  return {
-    kind: 'finished',
-    tool: 'report_status',
-    toolUseId: id,
-    input,
-    messages: [
-      ...messages,
-      { role: 'assistant', content: [{ type: 'tool_use', id, name: 'report_status', input }] },
-      { role: 'user', content: [{ type: 'tool_result', toolUseId: id, content: 'Reported.', isError: false }] },
-    ],
-  };
-}
+const finished = finishedWithReport;
 
 interface ScriptedBuilder extends BuilderPort {
   /** The messages each run was given. */
