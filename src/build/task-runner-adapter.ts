@@ -20,7 +20,17 @@ export function builderFromRuntime(runtime: Pick<AgentRuntimePort, 'run'>, conte
   };
 }
 
-/** The gates port: `commands` run in `projectDir` by runGateCommands, stopping at the first failure. */
-export function gatesFromCommands(projectDir: string, commands: readonly GateCommand[], options: RunGateOptions): GatesPort {
-  return { commands, run: () => runGateCommands(projectDir, commands, options) };
+/**
+ * The gates port: the commands come from `resolve` (read from the project each time, or the
+ * person's fixed list) and run in `projectDir` by runGateCommands, stopping at the first failure.
+ */
+export function gatesFromCommands(
+  projectDir: string,
+  resolve: readonly GateCommand[] | (() => Promise<readonly GateCommand[]>),
+  options: RunGateOptions,
+): GatesPort {
+  return {
+    commands: typeof resolve === 'function' ? resolve : async () => resolve,
+    run: (commands) => runGateCommands(projectDir, commands, options),
+  };
 }

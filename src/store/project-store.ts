@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { approvalText } from '../core/pipeline/approval-text.js';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { handoffSchema, type Handoff } from '../core/handoff/handoff.schema.js';
@@ -32,8 +33,9 @@ export function createProjectStore(homeDir: string, now: () => Date = () => new 
 
     async readArtifact(id, name): Promise<ArtifactRead> {
       try {
-        const bytes = await readFile(path.join(projectDir(id), name));
-        return { kind: 'ok', text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+        const text = await readFile(path.join(projectDir(id), name), 'utf8');
+        // Approvals bind to the plan, not the Builder's status marks (see approvalText).
+        return { kind: 'ok', text, sha256: createHash('sha256').update(approvalText(name, text)).digest('hex') };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
         throw error;

@@ -32,11 +32,23 @@ export interface BuilderPort {
   run(request: BuilderRunRequest): Promise<AgentOutcome>;
 }
 
-/** Runs the project's gate commands in the project directory and returns the receipts. */
+/**
+ * The project's gate commands and how to run them. The commands are read when the Builder
+ * reports DONE, not before: a new project gets its package.json from its first task.
+ */
 export interface GatesPort {
-  /** The commands that must all pass; with none, no task can be DONE. */
-  readonly commands: readonly GateCommand[];
-  run(): Promise<readonly Receipt[]>;
+  /** The commands that must all pass, as the project states them now; none means no task can be DONE. */
+  commands(): Promise<readonly GateCommand[]>;
+  /** Runs `commands` in the project directory and returns the receipts. */
+  run(commands: readonly GateCommand[]): Promise<readonly Receipt[]>;
+}
+
+/** The receipt the runtime records when the project states no gate commands at all. */
+export function noGatesReceipt(at: string): Receipt {
+  const outputTail =
+    'The project has no gate commands: package.json has no lint, typecheck, test or build script (and the person set none). ' +
+    'Add a test script that runs the project\'s tests (for example "test": "node --test") so the runtime can check the work.';
+  return { gate: 'gates', command: '(none found)', exitCode: null, timedOut: false, durationMs: 0, outputSha256: '0'.repeat(64), outputTail, at };
 }
 
 /** The part of GitPort a task needs. */
@@ -108,7 +120,6 @@ export type TaskResult = TaskRunRecord &
     | { readonly kind: 'blocked'; readonly blocker: string; readonly receipts?: readonly Receipt[] }
     /** The gates passed but no reported file of the task's has a change git can commit. */
     | { readonly kind: 'no_changes'; readonly receipts: readonly Receipt[]; readonly heldBack: readonly string[]; readonly unattributed: readonly string[] }
-    | { readonly kind: 'no_gates'; readonly message: string }
     /** git failed before the agent ran (status, snapshot) or at the commit (`receipts` then set). */
     | { readonly kind: 'git_failed'; readonly step: 'status' | 'snapshot' | 'commit'; readonly error: GitError; readonly receipts?: readonly Receipt[] }
     /** The agent stopped without report_status (it replied in prose, or finished another way). */
@@ -195,10 +206,6 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
       finishedAt: clock.now().toISOString(),
     }) as TaskResult;
 
-  if (gates.commands.length === 0) {
-    return record({ kind: 'no_gates', message: `${task.id} cannot be verified: the project has no gate commands. Set them (lint, test, ...) before building.` });
-  }
-
   const before = await git.status(options.projectDir);
   if (!before.ok) return record({ kind: 'git_failed', step: 'status', error: before.error });
   const knownPrefix = projectPrefix(before.value.root, options.projectDir);
@@ -237,13 +244,14 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
 
     // DONE or DONE_WITH_CONCERNS: only the runtime's own run of the gates counts.
     if (options.signal?.aborted) return record({ kind: 'aborted' });
-    const receipts = [...(await gates.run())];
+    const commands = await gates.commands();
+    const receipts = commands.length === 0 ? [noGatesReceipt(clock.now().toISOString())] : [...(await gates.run(commands))];
     gateRuns.push(receipts);
-    if (!receiptsPass(receipts, gates.commands)) {
+    if (!receiptsPass(receipts, commands)) {
       if (firstFailure(receipts) === undefined) {
         // Nothing failed but not every gate ran: the run was stopped part-way.
         if (options.signal?.aborted) return record({ kind: 'aborted' });
-        const missing = gates.commands.filter((c) => !receipts.some((r) => r.gate === c.name)).map((c) => c.name);
+        const missing = commands.filter((c) => !receipts.some((r) => r.gate === c.name)).map((c) => c.name);
         return record({ kind: 'blocked', blocker: `the gate run stopped before ${missing.join(', ')} ran`, receipts });
       }
       const decision = nextAfterGateFailure(gateRuns, options.repair);
@@ -261,7 +269,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
     const committed = await git.commitTask(options.projectDir, {
       taskId: task.id,
       title: task.title,
-      body: taskCommitBody({ receipts, commands: gates.commands, concerns, heldBack: split.heldBack }),
+      body: taskCommitBody({ receipts, commands, concerns, heldBack: split.heldBack }),
       files: split.commit,
     });
     if (!committed.ok) return record({ kind: 'git_failed', step: 'commit', error: committed.error, receipts });

@@ -1,4 +1,5 @@
 import type { BudgetCommandResult, BudgetView } from '../budget/budget-view.js';
+import type { AutonomyMode } from '../build/build-record.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
 import type { StaleApproval } from '../pipeline/approvals.js';
 import type { Gate } from '../pipeline/gates.js';
@@ -33,7 +34,25 @@ export interface OpenProjectView {
 }
 
 /** A question the person must answer before something irreversible happens. */
-export type ConfirmAction = { readonly kind: 'reset' } | { readonly kind: 'build' };
+export type ConfirmAction = { readonly kind: 'reset' } | { readonly kind: 'build' } | { readonly kind: 'skip'; readonly taskId: string };
+
+/** What the person asks of a running or stopped build (the Builder carries it out). */
+export type BuildAction =
+  /** Build the PENDING tasks now (maintenance tasks, fix tasks, or a build that was stopped). */
+  | { readonly kind: 'start' }
+  | { readonly kind: 'decide'; readonly id: string; readonly answer: string }
+  | { readonly kind: 'retry'; readonly taskId: string }
+  | { readonly kind: 'accept'; readonly taskId: string }
+  | { readonly kind: 'autonomy'; readonly mode: AutonomyMode }
+  | { readonly kind: 'continue' };
+
+/** What the person asks of the Critic, Security and Verifier stages beyond their gates. */
+export type ReviewAction =
+  | { readonly kind: 'critic-fix' }
+  | { readonly kind: 'security-fix' }
+  | { readonly kind: 'security-accept'; readonly findingId: string; readonly reason: string }
+  /** `!verify` in Maintenance: verify the maintained project again. */
+  | { readonly kind: 'reverify' };
 
 /**
  * What running a command produced. The session interprets it in exactly one `switch`;
@@ -45,6 +64,8 @@ export type CommandResult =
   | { readonly kind: 'pipeline'; readonly event: 'PAUSE' | 'RESUME' }
   | { readonly kind: 'confirm'; readonly prompt: string; readonly action: ConfirmAction }
   | { readonly kind: 'quit' }
+  | { readonly kind: 'build'; readonly action: BuildAction }
+  | { readonly kind: 'review'; readonly action: ReviewAction }
   | BudgetCommandResult;
 
 /** A bang command. One file per command under `defs/`. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MILESTONES, buildSectionSchema, taskRecordSchema } from '../build/build-record.js';
 import { GATES } from '../pipeline/gates.js';
 import { STAGES } from '../pipeline/stages.js';
 
@@ -55,7 +56,11 @@ export const handoffSchema = z
     stage: z.enum([...STAGES, 'paused']),
     machine: z.record(z.string(), z.unknown()),
     approvals: z.array(approvalSchema),
-    tasks: z.array(z.unknown()),
+    /** One record per task the Builder has started (the plan itself is TASK-GRAPH.md). */
+    tasks: z.array(taskRecordSchema),
+    build: buildSectionSchema.optional(),
+    /** The furthest milestone reached: built → critiqued → secured → shipped. */
+    milestone: z.enum(MILESTONES).optional(),
     history: z.array(historyEntrySchema),
     updatedAt: isoTime,
   })

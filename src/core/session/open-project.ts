@@ -5,7 +5,8 @@ import type { ArtifactEvidence } from '../pipeline/artifacts.js';
 import { artifactSpec } from '../pipeline/artifacts.js';
 import { gateArtifacts, type Gate } from '../pipeline/gates.js';
 import { pipelineMachine, positionOf, type PipelineEvent, type PipelineSnapshot, type Position } from '../pipeline/pipeline.machine.js';
-import { STAGE_INFO } from '../pipeline/stages.js';
+import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
+import { milestoneReached, type Milestone } from '../build/build-record.js';
 import type { FieldProblem } from '../validation.js';
 import type { SessionPorts } from './ports.js';
 
@@ -19,9 +20,14 @@ function samePosition(a: Position, b: Position): boolean {
   return a.stage === b.stage && a.paused === b.paused;
 }
 
-/** The stage config/context.json shows for a position. */
-export function registryStageOf(position: Position): RegistryStage {
-  return position.paused ? 'paused' : position.stage;
+/** The stage whose work each milestone finishes. */
+const MILESTONE_STAGE: Readonly<Record<Milestone, Stage>> = { built: 'building', critiqued: 'critique', secured: 'security', shipped: 'verification' };
+
+/** The stage config/context.json shows: the milestone once the current stage's work is done. */
+export function registryStageOf(position: Position, milestone?: Milestone): RegistryStage {
+  if (position.paused) return 'paused';
+  if (milestone && MILESTONE_STAGE[milestone] === position.stage) return milestone;
+  return position.stage;
 }
 
 /** The result of trying to rebuild the machine from a HANDOFF.json that passed its schema. */
@@ -164,6 +170,30 @@ export class OpenProject {
     this.current = next;
   }
 
+  /**
+   * Saves a change to the parts of HANDOFF.json the pipeline machine does not own (task
+   * records, the build section, the milestone). Atomic; the open state changes only once saved.
+   */
+  async update(change: (handoff: Handoff) => Handoff, label?: string): Promise<void> {
+    const at = this.ports.env.now().toISOString();
+    const changed = change(this.current);
+    const position = describe(this.position());
+    const next: Handoff = {
+      ...changed,
+      ...(label ? { history: [...changed.history, { at, event: label, from: position, to: position }] } : {}),
+      updatedAt: at,
+    };
+    await this.ports.projects.saveHandoff(this.id, next);
+    this.current = next;
+  }
+
+  /** Records a milestone (built, critiqued, ...) and bumps the version; never moves backwards. */
+  async reachMilestone(milestone: Milestone, label: string): Promise<boolean> {
+    if (milestoneReached(this.current.milestone, milestone)) return false;
+    await this.update((h) => ({ ...h, milestone, version: h.version + 1 }), label);
+    return true;
+  }
+
   /** Mirrors the project's stage into config/context.json's registry. */
   async register(): Promise<void> {
     const position = this.position();
@@ -171,7 +201,7 @@ export class OpenProject {
       id: this.id,
       name: this.current.project.name,
       path: this.current.project.path,
-      stage: registryStageOf(position),
+      stage: registryStageOf(position, this.current.milestone),
       last_active_agent: STAGE_INFO[position.stage].agentKey,
       updated: this.ports.env.now().toISOString(),
     };

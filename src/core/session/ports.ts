@@ -30,7 +30,7 @@ export type LockOutcome =
   | { readonly kind: 'acquired'; readonly release: () => Promise<void>; readonly tookOverFromPid?: number }
   | { readonly kind: 'held'; readonly pid: number; readonly since: string; readonly file: string };
 
-/** What an artifact file holds right now, with the hash approvals are bound to. */
+/** What an artifact file holds right now, with the hash approvals are bound to (for TASK-GRAPH.md the plan without its statuses: approvalText). */
 export type ArtifactRead = { readonly kind: 'missing' } | { readonly kind: 'ok'; readonly text: string; readonly sha256: string };
 
 /** artifacts/<project-id>/: HANDOFF.json, the planning documents, the lock. */

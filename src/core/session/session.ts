@@ -229,6 +229,10 @@ export class Session {
         }
         for (const e of applyBudgetAction(this.ports.budget.ledger, result.action)) this.emit(e);
         return false;
+      case 'build':
+      case 'review':
+        this.emit(entry.error('Not available yet.'));
+        return false;
     }
   }
 

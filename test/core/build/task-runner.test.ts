@@ -65,7 +65,7 @@ function scriptedBuilder(runs: readonly ScriptedRun[]): ScriptedBuilder {
 function scriptedGates(runs: readonly (readonly Receipt[])[], commands = [{ name: 'test', command: 'npm test' }]): GatesPort & { count: () => number } {
   let n = 0;
   return {
-    commands,
+    commands: async () => commands,
     count: () => n,
     async run() {
       const receipts = runs[n];
@@ -251,11 +251,17 @@ describe('runTask', () => {
     expect(result.kind).toBe(kind);
   });
 
-  it('refuses to start without gate commands, before any money is spent', async () => {
-    const builder = scriptedBuilder([]);
-    const result = await runTask(TASK, { builder, gates: scriptedGates([], []), git: fakeGit(status(), status()), clock }, OPTIONS);
-    expectKind(result, 'no_gates');
-    expect(builder.calls).toEqual([]);
+  it('reads the gate commands only after the Builder reports, and sends "no gate commands" back as a failed gate', async () => {
+    let commands: { name: string; command: string }[] = [];
+    const builder = scriptedBuilder([{ changedFiles: ['package.json'] }, { work: async () => void (commands = [{ name: 'test', command: 'npm test' }]) }]);
+    const passing = scriptedGates([[receipt()]]);
+    const gates: GatesPort = { commands: async () => commands, run: (c) => passing.run(c) };
+    const git = fakeGit(status(), status({ untracked: ['package.json'], clean: false }));
+    const result = await runTask(TASK, { builder, gates, git, clock }, OPTIONS);
+    expectKind(result, 'done');
+    expect(passing.count()).toBe(1);
+    expect(result.gateRuns[0]!.map((r) => [r.gate, r.exitCode])).toEqual([['gates', null]]);
+    expect(messageText(builder.calls[1]!.messages.at(-1)!.content)).toMatch(/no gate commands/);
   });
 
   it('stops before the agent when git status fails', async () => {

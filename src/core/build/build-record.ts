@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { gateCommandsSchema } from './gate-commands.js';
+
+/*
+ * What HANDOFF.json keeps of a build: one record per task the Builder touched, the person's
+ * decisions queue, and the build's settings. The checkpoint of a DONE task is its commit SHA;
+ * a resumed build trusts these records, never the model's memory.
+ */
+
+/** Where a task stands in the build. PENDING tasks have no record until they first start. */
+export const BUILD_TASK_STATUSES = ['IN-PROGRESS', 'DONE', 'BLOCKED', 'NEEDS_CONTEXT', 'STALLED', 'SKIPPED'] as const;
+export type BuildTaskStatus = (typeof BUILD_TASK_STATUSES)[number];
+
+const isoTime = z.string().min(1);
+const sha = z.string().regex(/^[0-9a-f]{7,64}$/, 'a commit SHA');
+
+/** A receipt as HANDOFF keeps it: what ran and how it ended (the full tail is in BUILD_REPORT.md). */
+export const receiptRecordSchema = z.strictObject({
+  gate: z.string().min(1),
+  command: z.string().min(1),
+  exitCode: z.number().int().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number().min(0),
+  outputSha256: z.string().min(1),
+  outputTail: z.string(),
+  at: isoTime,
+});
+
+export const taskRecordSchema = z.strictObject({
+  id: z.string().regex(/^TASK-\d{3,}$/),
+  status: z.enum(BUILD_TASK_STATUSES),
+  /** How many times the task was started (a retry or a resume adds one). */
+  attempts: z.number().int().min(0),
+  startedAt: isoTime.optional(),
+  finishedAt: isoTime.optional(),
+  /** The task's commit; for a task built in a worktree, `landedSha` is the merge on the working branch. */
+  sha: sha.optional(),
+  landedSha: sha.optional(),
+  summary: z.string().optional(),
+  concerns: z.array(z.string()).default([]),
+  /** BLOCKED / STALLED: why, in words a person can act on. */
+  reason: z.string().optional(),
+  receipts: z.array(receiptRecordSchema).default([]),
+  changedFiles: z.array(z.string()).default([]),
+  inputTokens: z.number().int().min(0).default(0),
+  outputTokens: z.number().int().min(0).default(0),
+  costUsd: z.number().min(0).default(0),
+  /** Review rounds the task went through before it was DONE (or escalated). */
+  reviewRounds: z.number().int().min(0).default(0),
+});
+export type TaskRecord = z.output<typeof taskRecordSchema>;
+
+/** A question the Builder could not answer alone; the person answers with `!decide <id> <answer>`. */
+export const decisionSchema = z.strictObject({
+  id: z.string().regex(/^D-\d+$/),
+  taskId: z.string().min(1),
+  question: z.string().min(1),
+  askedAt: isoTime,
+  answer: z.string().optional(),
+  answeredAt: isoTime.optional(),
+});
+export type Decision = z.output<typeof decisionSchema>;
+
+export const AUTONOMY_MODES = ['per_task', 'end_only'] as const;
+export type AutonomyMode = (typeof AUTONOMY_MODES)[number];
+
+export const buildSectionSchema = z.strictObject({
+  autonomy: z.enum(AUTONOMY_MODES).default('end_only'),
+  /** The person's own gate commands; absent means "read them from the project each time". */
+  gateCommands: gateCommandsSchema.optional(),
+  decisions: z.array(decisionSchema).default([]),
+  /** Set when every task is DONE, skipped or accepted BLOCKED and BUILD_REPORT.md was written. */
+  completedAt: isoTime.optional(),
+  /** BLOCKED tasks the person accepted so the build could complete. */
+  acceptedBlocked: z.array(z.string()).default([]),
+  /** Snapshot of the person's uncommitted work taken at !build, with the exact restore commands. */
+  snapshot: z.strictObject({ ref: z.string(), files: z.array(z.string()), restore: z.string() }).optional(),
+});
+export type BuildSection = z.output<typeof buildSectionSchema>;
+
+/** The milestone the registry shows once a stage's work is done (never moves backwards). */
+export const MILESTONES = ['built', 'critiqued', 'secured', 'shipped'] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+/** `a` is at or past `b`. */
+export function milestoneReached(current: Milestone | undefined, wanted: Milestone): boolean {
+  return current !== undefined && MILESTONES.indexOf(current) >= MILESTONES.indexOf(wanted);
+}
+
+/** A fresh build section with the defaults. */
+export function emptyBuildSection(): BuildSection {
+  return buildSectionSchema.parse({});
+}
+
+/** Next free decision id: D-1, D-2, ... */
+export function nextDecisionId(decisions: readonly Decision[]): string {
+  const max = decisions.reduce((m, d) => Math.max(m, Number(d.id.slice(2))), 0);
+  return `D-${max + 1}`;
+}
