@@ -1,18 +1,20 @@
 import path from 'node:path';
 import { driveAgent, runAgent } from '../core/agent/agent-loop.js';
 import type { AgentOutcome, BudgetGuard } from '../core/agent/agent-types.js';
-import { ASK_USER_TOOL, REPORT_STATUS_TOOL, toInputJsonSchema } from '../core/agent/structured-tools.js';
+import { ASK_USER_TOOL, REPORT_STATUS_TOOL, toInputJsonSchema, type StructuredToolSpec } from '../core/agent/structured-tools.js';
 import { contextUseOf } from '../core/budget/budget-view.js';
 import type { AgentDefinition } from '../core/agents/agent-schema.js';
 import { composeSystemPrompt } from '../core/agents/compose-prompt.js';
 import type { RuleDefinition } from '../core/agents/rule-schema.js';
 import type { CallTicket } from '../core/budget/ledger.js';
+import { REPORT_REVIEW_TOOL } from '../core/build/review-report.js';
 import type { BudgetLedger } from '../core/budget/ledger.js';
 import { lookupPrice, type PricingFile } from '../core/budget/pricing.js';
 import type { SummaryBuilder } from '../core/budget/summary.js';
 import { toTelemetryRecord } from '../core/budget/telemetry-record.js';
 import { resolveModel, type Settings } from '../core/config/settings.schema.js';
 import { errorMessage } from '../core/errors.js';
+import type { Stage } from '../core/pipeline/stages.js';
 import type { ModelProvider } from '../core/provider/types.js';
 import type { AgentReadiness, AgentRunRequest, AgentRuntimePort, ProjectStorePort } from '../core/session/ports.js';
 import { isFileToolName, type FileToolName } from '../core/tools/names.js';
@@ -59,8 +61,24 @@ function failed(request: AgentRunRequest, message: string, hint?: string): Agent
   return { kind: 'failed', error: { kind: 'internal', message, ...(hint ? { hint } : {}) }, messages: request.messages };
 }
 
-function contextBlock(request: Pick<AgentRunRequest, 'stage' | 'projectPath' | 'context'>): string {
+/** The stage whose agent reviews a Builder task (purpose 'task-review'): the Critic. */
+const TASK_REVIEW_AGENT_STAGE: Stage = 'critique';
+
+/*
+ * A task reviewer reads and never writes: it runs between the runtime's gate run and the
+ * task's commit, so a change it made would be committed without a receipt. No bash either,
+ * for the same reason (the gates' receipts already say what the commands did).
+ */
+const TASK_REVIEW_FILE_TOOLS: ReadonlySet<FileToolName> = new Set<FileToolName>(['read_file', 'list_files', 'glob', 'grep']);
+
+const TASK_REVIEW_NOTE =
+  'Mode: task review. You review one task of the build while it is being built, not the finished product: ' +
+  'the user message names the task and the review stage. You can read the project but not change it or run commands. ' +
+  'Do not score the product (report_scores is not available here); end your run by calling report_review once.';
+
+function contextBlock(request: Pick<AgentRunRequest, 'stage' | 'projectPath' | 'context' | 'purpose'>): string {
   const parts = [`Stage: ${request.stage}. Project directory: ${request.projectPath}.`];
+  if (request.purpose === 'task-review') parts.push(TASK_REVIEW_NOTE);
   for (const artifact of request.context) parts.push(`<artifact name="${artifact.name}">\n${artifact.text.trim()}\n</artifact>`);
   return parts.join('\n\n');
 }
@@ -101,11 +119,13 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntimePort {
       ));
 
   /** Everything a run of the stage's agent needs, or why it cannot run. */
-  async function prepare(request: Pick<AgentRunRequest, 'stage' | 'projectPath' | 'projectId' | 'context'>) {
+  async function prepare(request: Pick<AgentRunRequest, 'stage' | 'projectPath' | 'projectId' | 'context' | 'purpose'>) {
     const loaded = await load();
-    const agent = loaded.agents.get(request.stage);
+    const review = request.purpose === 'task-review';
+    const agentStage = review ? TASK_REVIEW_AGENT_STAGE : request.stage;
+    const agent = loaded.agents.get(agentStage);
     if (!agent) {
-      return { kind: 'failed' as const, message: `There is no valid agent file for the ${request.stage} stage.`, hint: 'Fix the file named in the problems shown at start, then try again.' };
+      return { kind: 'failed' as const, message: `There is no valid agent file for the ${agentStage} stage.`, hint: 'Fix the file named in the problems shown at start, then try again.' };
     }
     if (!loaded.pricing) return { kind: 'failed' as const, message: `The price table could not be loaded (${loaded.pricingProblem}).`, hint: 'Restore config/pricing.json.' };
     const model = resolveModel(agent.name, agent.model, deps.settings, deps.access.modelOverride);
@@ -118,10 +138,13 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntimePort {
       ...(instructions ? { projectInstructions: instructions } : {}),
       context: contextBlock(request),
     });
-    const fileTools = createProjectTools({ only: agent.tools.filter((t): t is FileToolName => isFileToolName(t)) });
-    const artifacts = artifactToolsFor(request.stage, agent.tools, deps.projects, request.projectId);
-    const tools: ToolDefinition[] = [...fileTools, ...artifacts.tools];
-    const structured = [REPORT_STATUS_TOOL, ...(agent.tools.includes('ask_user') ? [ASK_USER_TOOL] : []), ...artifacts.finishing];
+    const fileTools = createProjectTools({ only: agent.tools.filter((t): t is FileToolName => isFileToolName(t) && (!review || TASK_REVIEW_FILE_TOOLS.has(t))) });
+    const artifacts = artifactToolsFor(request.stage, agent.tools, deps.projects, { projectId: request.projectId, projectPath: request.projectPath, rules: loaded.rules, now: deps.now });
+    // A task review writes no artifact and ends only with report_review, whatever the stage's own finishing tool is.
+    const tools: ToolDefinition[] = review ? fileTools : [...fileTools, ...artifacts.tools];
+    const structured: StructuredToolSpec[] = review
+      ? [REPORT_REVIEW_TOOL]
+      : [REPORT_STATUS_TOOL, ...(agent.tools.includes('ask_user') ? [ASK_USER_TOOL] : []), ...artifacts.finishing];
     return { kind: 'ready' as const, agent, model, price: lookup.price, prompt, tools, structured };
   }
 
@@ -206,7 +229,8 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntimePort {
           }),
           request.onEvent,
         );
-        if (outcome.kind === 'finished') await writeFinishedArtifacts(outcome.tool, outcome.input, deps.projects, request.projectId);
+        // A task review's report is the task runner's to read; it never becomes an artifact file.
+        if (outcome.kind === 'finished' && request.purpose !== 'task-review') await writeFinishedArtifacts(outcome.tool, outcome.input, deps.projects, request.projectId);
         return outcome;
       } catch (error) {
         return failed(request, `The agent run failed: ${errorMessage(error)}`);

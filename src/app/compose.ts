@@ -7,6 +7,9 @@ import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../core/config/
 import { UserError } from '../core/errors.js';
 import { Session } from '../core/session/session.js';
 import { formatProblems } from '../core/validation.js';
+import { createBuildEnvironment } from '../build/build-environment.js';
+import { createGitPort } from '../git/git-port.js';
+import { createReleaseChecks } from '../release/release-checks-adapter.js';
 import { createWorkspace } from '../git/workspace.js';
 import { createConfigStore } from '../store/config-store.js';
 import { createProjectStore } from '../store/project-store.js';
@@ -78,6 +81,8 @@ export async function composeSession(paths: AppPaths, options: ComposeOptions = 
       workspace: createWorkspace(paths.cwd),
       env: { installDir: paths.installDir, homeDir: paths.homeDir, now },
       agents,
+      build: createBuildEnvironment({ homeDir: paths.homeDir, installDir: paths.installDir, settings, runtime: agents, git: createGitPort({ now }), now }),
+      release: createReleaseChecks({ git: createGitPort({ now }), coverageThreshold: settings.coverage_threshold, now }),
       budget: {
         ledger,
         spending,

@@ -141,8 +141,15 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     response.end();
   };
 
+  /** The task id the conversation's first message names (`Implement TASK-002: ...`), if any. */
+  const laneOf = (body: MessagesBody): string | undefined => {
+    const first = body.messages[0];
+    const text = typeof first?.content === 'string' ? first.content : (first?.content ?? []).map((b) => ('text' in b && typeof b.text === 'string' ? b.text : '')).join('\n');
+    return /\bTASK-\d{3,}\b/.exec(text)?.[0];
+  };
+
   const handleMessages = async (response: ServerResponse, body: MessagesBody, agent: string): Promise<void> => {
-    const decision = script.next(agent);
+    const decision = script.next(agent, laneOf(body));
     if (decision.kind === 'missing') return sendError(response, 'api_error', decision.message);
     if (decision.kind === 'fail') {
       const fault = decision.fault;

@@ -46,10 +46,14 @@ export class TurnScript {
   /**
    * Decides the answer to the next request of `agent`. An agent the cassette never names is
    * served from the 'default' turns, so a one-agent cassette needs no `agent` fields; an agent
-   * that has turns of its own never falls back, so running out of them is reported.
+   * that has turns of its own never falls back, so running out of them is reported. `lane`
+   * (the task id a request's first message names) picks the turns of `agent@lane` when the
+   * cassette has any, so concurrent tasks each get their own script whatever the timing.
    */
-  next(agent: string): TurnDecision {
-    const served = this.queues.has(agent) ? agent : DEFAULT_AGENT;
+  next(agent: string, lane?: string): TurnDecision {
+    // Parallel work (two Builder tasks at once) is scripted per lane: "builder@TASK-002".
+    const laned = lane === undefined ? undefined : `${agent}@${lane}`;
+    const served = laned !== undefined && this.queues.has(laned) ? laned : this.queues.has(agent) ? agent : DEFAULT_AGENT;
     const queue = this.queues.get(served);
     const turnIndex = queue?.next ?? 0;
     const turn = queue?.turns[turnIndex];

@@ -5,6 +5,7 @@ import { createGitRunner, type GitRunner, type GitRunnerOptions } from './git-ru
 import { mergeBranch } from './merge.js';
 import { openRepo, readStatus } from './repo-context.js';
 import { restoreSnapshot } from './snapshot-restore.js';
+import { setAsideWork } from './set-aside.js';
 import { listSnapshots, snapshotWork } from './snapshots.js';
 import { addWorktree, listWorktrees, pruneStale, removeWorktree } from './worktrees.js';
 
@@ -49,5 +50,6 @@ export function createGitPort(options: GitPortOptions = {}): GitPort {
     listWorktrees: (repo) => listWorktrees(git, repo),
     pruneStale: (repo, prefix, active) => pruneStale(git, snapshot, repo, prefix, active),
     mergeBranch: (repo, branch, mergeOptions) => mergeBranch(git, repo, branch, mergeOptions),
+    setAsideWork: (repo, label) => setAsideWork(git, snapshot, repo, label),
   };
 }

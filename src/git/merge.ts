@@ -1,5 +1,6 @@
 import { classifyGitFailure } from '../core/git/classify-failure.js';
 import { gitFail, gitOk, type GitResult, type MergeOutcome } from '../core/git/git-results.js';
+import type { MergeOptions } from '../core/git/ports.js';
 import { compareNames, splitNul } from '../core/git/parse-git-output.js';
 import type { GitRunner } from './git-runner.js';
 import { identityConfig, openRepo, operationInProgress, readStatus, refuseDetached, refuseOperation, resolveCommit } from './repo-context.js';
@@ -11,7 +12,7 @@ import { identityConfig, openRepo, operationInProgress, readStatus, refuseDetach
  */
 
 /** Merges `branch` with a merge commit, or reports its conflicts and leaves everything as it was. */
-export async function mergeBranch(git: GitRunner, repo: string, branch: string, options: { readonly message: string }): Promise<GitResult<MergeOutcome>> {
+export async function mergeBranch(git: GitRunner, repo: string, branch: string, options: MergeOptions): Promise<GitResult<MergeOutcome>> {
   if (options.message.trim().length === 0) return gitFail('invalid-request', 'The merge commit message is empty.');
   const opened = await openRepo(git, repo);
   if (!opened.ok) return opened;
@@ -31,7 +32,10 @@ export async function mergeBranch(git: GitRunner, repo: string, branch: string, 
   if (tip === null) return gitFail('unknown-revision', `There is no branch ${branch} in ${context.root}.`, { hint: 'See `git branch --list`.' });
 
   const before = context.head;
-  const merged = await git.exec(context.root, ['merge', '--no-ff', '--no-edit', '-m', options.message, tip], { config: await identityConfig(git, context) });
+  // HEAD an ancestor of the tip: nothing landed meanwhile, so the task's own commit lands as it is.
+  const fastForward = options.fastForward === true && before !== null && (await git.exec(context.root, ['merge-base', '--is-ancestor', before, tip])).exitCode === 0;
+  const mode = fastForward ? ['--ff-only'] : ['--no-ff', '--no-edit', '-m', options.message];
+  const merged = await git.exec(context.root, ['merge', ...mode, tip], { config: await identityConfig(git, context) });
   if (merged.exitCode === 0) {
     const head = await resolveCommit(git, context, 'HEAD');
     return head === null ? gitFail('git-failed', 'git reported a merge but HEAD does not point at a commit.') : gitOk({ kind: 'merged', sha: head });

@@ -1,4 +1,4 @@
-import { Box, Static, Text, useApp, useInput } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionStatus } from '../core/session/session.js';
 import type { TranscriptEntry } from '../core/transcript.js';
@@ -17,6 +17,9 @@ export const EXIT_WINDOW_MS = 2000;
  */
 export function App({ session, greeting }: { readonly session: SessionLike; readonly greeting: TranscriptEntry }) {
   const { exit } = useApp();
+  const { write } = useStdout();
+  // The terminal bell: something waits for the person (a gate, an approval, a decision).
+  const bell = useCallback(() => write('\u0007'), [write]);
   const [entries, setEntries] = useState<TranscriptEntry[]>([greeting]);
   const [status, setStatus] = useState<SessionStatus>(() => session.status());
   const [busy, setBusy] = useState(false);
@@ -32,6 +35,7 @@ export function App({ session, greeting }: { readonly session: SessionLike; read
       session.subscribe((event) => {
         if (event.type === 'entry') setEntries((all) => [...all, event.entry]);
         else if (event.type === 'live') setLive(event.text);
+        else if (event.type === 'bell') bell();
         else setStatus(event.status);
       }),
     [session],

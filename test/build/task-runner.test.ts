@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finishedWithReport } from '../support/agent-outcomes.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { taskFileIndex } from '../../src/build/task-file-index.js';
 import { gatesFromCommands } from '../../src/build/task-runner-adapter.js';
 import { loadGateCommands } from '../../src/build/load-gate-commands.js';
 import type { AgentOutcome } from '../../src/core/agent/agent-types.js';
@@ -9,6 +10,7 @@ import { messageText } from '../../src/core/agent/conversation.js';
 import { runTask, type BuilderPort, type BuilderRunRequest } from '../../src/core/build/task-runner.js';
 import type { ChatMessage } from '../../src/core/provider/types.js';
 import type { Task } from '../../src/core/task-graph/task.js';
+import { finding, review, scriptedReviewer } from '../core/build/build-fixtures.js';
 import { makeSandbox, type Sandbox } from '../git/git-fixtures.js';
 
 /*
@@ -116,6 +118,37 @@ describe('runTask on a real project', () => {
       expect(await readFile(path.join(dir, 'notes.txt'), 'utf8')).toBe('my private notes\n');
       expect(result.snapshot?.files).toEqual(expect.arrayContaining(['README.md', 'notes.txt']));
       expect(result.unattributed).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'reviews the real files: a finding citing a missing line is dropped, the fix goes through real gates again, then one commit',
+    async () => {
+      const detected = await loadGateCommands(dir);
+      const builder = editingBuilder(dir, [{ 'src/sum.mjs': FIXED, 'test/sum.test.mjs': TEST_FILE }, { 'src/sum.mjs': `// sum of two numbers\n${FIXED}` }]);
+      const gates = gatesFromCommands(dir, detected.commands, { timeoutMs: 60_000 });
+      const reviewer = scriptedReviewer([
+        review('quality', 'pass'),
+        // Asked again for the right stage, it cites line 2 (exists) and line 30 (does not).
+        review('spec', 'changes_requested', [finding('src/sum.mjs', 2, { problem: 'No doc comment.', fix: 'Say what sum does.' }), finding('src/sum.mjs', 30)]),
+        review('spec', 'pass'),
+        review('quality', 'pass'),
+      ]);
+      const result = await runTask(TASK, { builder, gates, git: sandbox.port, clock: { now: () => new Date() }, reviewer, fileIndex: taskFileIndex(dir) }, { projectDir: dir });
+
+      expect(result.kind, JSON.stringify(result, null, 2)).toBe('done');
+      if (result.kind !== 'done') return;
+      expect(result.gateRuns.map((run) => run.map((r) => [r.gate, r.exitCode]))).toEqual([[['test', 0]], [['test', 0]]]);
+      expect(result.reviewRounds).toBe(3);
+      expect(result.reviews?.[1]?.rejected.map((r) => r.reason)).toEqual(['finding 2: `src/sum.mjs:30`: the file has 3 lines, so line 30 does not exist']);
+      const fix = messageText(builder.calls[1]!.messages.at(-1)!.content);
+      expect(fix).toContain('1. [important] `src/sum.mjs:2`: No doc comment.');
+      expect(fix).not.toContain('sum.mjs:30');
+      expect(sandbox.git(dir, 'log', '--format=%s').split('\n').filter((subject) => subject.startsWith('TASK-003'))).toEqual(['TASK-003: Add the sum function']);
+      const message = sandbox.git(dir, 'log', '-1', '--format=%B');
+      expect(message).toContain('Review: spec compliance passed in round 2; code quality passed in round 1.');
+      expect(await readFile(path.join(dir, 'src/sum.mjs'), 'utf8')).toMatch(/^\/\/ sum of two numbers/);
     },
     SLOW,
   );

@@ -1,6 +1,7 @@
 // The offline showcase: `codesleuth demo DIR --home H` walks the pipeline on its own, and
 // `codesleuth --demo` lets a person drive the REPL against the bundled scripted model. Neither
 // needs a key or the network: the environment points at a dead port and has no key.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,9 +37,25 @@ describe('codesleuth demo DIR --home H', () => {
     for (const name of ['feature-spec.md', 'TDD.md', 'INTERFACES.md', 'SCHEMA.md', 'TASK-GRAPH.md', 'HANDOFF.json', 'telemetry/token_log.jsonl']) {
       expect(existsSync(path.join(artifacts, name)), name).toBe(true);
     }
-    expect(readJson<{ stage: string; project: { path: string } }>(path.join(artifacts, 'HANDOFF.json'))).toMatchObject({ stage: 'building', project: { path: dir } });
+    expect(readJson<{ project: { path: string } }>(path.join(artifacts, 'HANDOFF.json'))).toMatchObject({ project: { path: dir } });
     expect(existsSync(path.join(dir, '.git', 'HEAD'))).toBe(true);
     expect(readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8')).toMatch(/^ref: refs\/heads\//);
+
+    // The build: one commit per task, each DONE only with a receipt of the runtime's own `npm test` run.
+    const log = execFileSync('git', ['log', '--format=%H %s'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
+    const taskCommits = log.filter((line) => / TASK-\d{3}: /.test(line)).reverse();
+    expect(taskCommits.map((line) => line.slice(41))).toEqual(['TASK-001: Task store with atomic saves', 'TASK-002: HTTP API for tasks', 'TASK-003: Phone page for the list']);
+    const body = execFileSync('git', ['log', '-1', '--format=%b', taskCommits[0]!.slice(0, 40)], { cwd: dir, encoding: 'utf8' });
+    expect(body).toMatch(/Gates: PASS \(1 of 1 passed\)\n- test: `npm test` → exit 0/);
+    const handoff = readJson<{ tasks: { id: string; status: string; sha: string; receipts: { exitCode: number }[] }[]; milestone?: string }>(path.join(artifacts, 'HANDOFF.json'));
+    expect(handoff.tasks.map((t) => [t.id, t.status, t.sha])).toEqual(taskCommits.map((line, i) => [`TASK-00${i + 1}`, 'DONE', line.slice(0, 40)]));
+    expect(handoff.tasks.every((t) => t.receipts.length > 0 && t.receipts.every((r) => r.exitCode === 0))).toBe(true);
+    const report = readFileSync(path.join(artifacts, 'BUILD_REPORT.md'), 'utf8');
+    for (const line of taskCommits) expect(report).toContain(line.slice(0, 12));
+    expect(readFileSync(path.join(artifacts, 'TASK-GRAPH.md'), 'utf8')).toMatch(/\| TASK-003 \| Phone page for the list \| S \| DONE \|/);
+    // Nothing of the build is left behind: no task branch, no worktree, a clean tree.
+    expect(execFileSync('git', ['branch', '--list', 'codesleuth/*'], { cwd: dir, encoding: 'utf8' }).trim()).toBe('');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' }).trim()).toBe('');
   });
 });
 

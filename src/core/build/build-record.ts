@@ -7,8 +7,8 @@ import { gateCommandsSchema } from './gate-commands.js';
  * a resumed build trusts these records, never the model's memory.
  */
 
-/** Where a task stands in the build. PENDING tasks have no record until they first start. */
-export const BUILD_TASK_STATUSES = ['IN-PROGRESS', 'DONE', 'BLOCKED', 'NEEDS_CONTEXT', 'STALLED', 'SKIPPED'] as const;
+/** Where a task stands in the build. A task without a record is PENDING; PENDING in a record means queued again (retried, or its question answered). */
+export const BUILD_TASK_STATUSES = ['PENDING', 'IN-PROGRESS', 'DONE', 'BLOCKED', 'NEEDS_CONTEXT', 'STALLED', 'SKIPPED'] as const;
 export type BuildTaskStatus = (typeof BUILD_TASK_STATUSES)[number];
 
 const isoTime = z.string().min(1);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { AgentOutcome } from '../agent/agent-types.js';
 import type { StructuredToolSpec } from '../agent/structured-tools.js';
+import type { ChatMessage } from '../provider/types.js';
 
 /*
  * The reviewer's verdict on one task, as data: `report_review` is a finishing structured tool,
@@ -76,3 +78,45 @@ export const REPORT_REVIEW_TOOL: StructuredToolSpec<ReportReviewInput> = {
   schema: reportReviewSchema,
   finishing: true,
 };
+
+/**
+ * How one reviewer run ended, as the task runner reads it. Only `reported` can move a review
+ * on; every other ending stops the task with its reason, so a review never passes by default.
+ */
+export type ReviewPortOutcome =
+  | { readonly kind: 'reported'; readonly report: ReportReviewInput; readonly messages: readonly ChatMessage[] }
+  /** The run ended without a valid report_review: prose, another tool, the turn limit, a failure. */
+  | { readonly kind: 'unreported'; readonly reason: string; readonly messages: readonly ChatMessage[] }
+  | { readonly kind: 'budget_refused'; readonly message: string; readonly messages: readonly ChatMessage[] }
+  | { readonly kind: 'aborted'; readonly messages: readonly ChatMessage[] };
+
+/** Pure: an agent run of the reviewer (finishing tool report_review) as a ReviewPortOutcome. */
+export function reviewOutcomeOf(outcome: AgentOutcome): ReviewPortOutcome {
+  const { messages } = outcome;
+  const unreported = (reason: string): ReviewPortOutcome => ({ kind: 'unreported', reason, messages });
+  switch (outcome.kind) {
+    case 'finished': {
+      if (outcome.tool !== REPORT_REVIEW_TOOL.name) return unreported(`it finished with ${outcome.tool} instead of report_review`);
+      // The loop validated the input already; parsing again keeps `unknown` out of the runner.
+      const parsed = reportReviewSchema.safeParse(outcome.input);
+      return parsed.success ? { kind: 'reported', report: parsed.data, messages } : unreported('its report_review input is not valid');
+    }
+    case 'reply':
+      return unreported(`it replied without calling report_review: "${excerpt(outcome.text)}"`);
+    case 'question':
+      return unreported(`it asked a question instead of reporting: "${excerpt(outcome.question)}"`);
+    case 'max_turns':
+      return unreported(`it used its ${outcome.turns} turns without calling report_review`);
+    case 'failed':
+      return unreported(`its run failed: ${outcome.error.message}${outcome.error.hint === undefined ? '' : ` (${outcome.error.hint})`}`);
+    case 'budget_refused':
+      return { kind: 'budget_refused', message: outcome.message, messages };
+    case 'aborted':
+      return { kind: 'aborted', messages };
+  }
+}
+
+function excerpt(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}

@@ -4,12 +4,14 @@ import { REVIEW_STAGE_TITLES, type ReportReviewInput, type ReviewFinding, type R
 
 /*
  * Review rounds as a small pure state machine: spec compliance, then code quality; each stage
- * gets at most MAX_REVIEW_ROUNDS reviewer reports. Every cited file:line is checked before a
- * finding reaches the Builder; a finding whose location does not exist is dropped and reported.
- * When a stage runs out of rounds the person gets an escalation record, not another loop.
+ * gets at most MAX_REVIEW_ROUNDS rounds (a round is one review of one version of the work).
+ * Every cited file:line is checked before a finding reaches the Builder; a finding whose
+ * location does not exist is dropped and recorded. A report nobody can act on is the
+ * reviewer's error, not the Builder's: it is asked once more in the same round. When a stage
+ * runs out of rounds the person gets an escalation record, not another loop.
  */
 
-/** Reviewer reports per stage before the task escalates to the person. */
+/** Review rounds per stage before the task escalates to the person. */
 export const MAX_REVIEW_ROUNDS = 3;
 
 /** A finding whose citation was rejected, and why. */
@@ -39,11 +41,16 @@ export async function checkReviewFindings(report: ReportReviewInput, fileIndex: 
   };
 }
 
-/** What one reviewer report amounted to. `unusable`: nothing the Builder could act on. */
+/**
+ * What one reviewer report amounted to. `unusable`: nothing the Builder could act on, so the
+ * reviewer was asked again in the same round; `dismissed`: the re-asked report still cited only
+ * lines that do not exist, so the stage passed without any finding reaching the Builder.
+ */
 export interface ReviewRoundRecord {
   readonly stage: ReviewStage;
+  /** The round within the stage, from 1; a re-asked report has the round of the one before it. */
   readonly round: number;
-  readonly outcome: 'pass' | 'changes_requested' | 'unusable';
+  readonly outcome: 'pass' | 'changes_requested' | 'unusable' | 'dismissed';
   readonly accepted: readonly ReviewFinding[];
   readonly rejected: readonly RejectedFinding[];
   readonly note?: string;
@@ -53,7 +60,7 @@ export interface ReviewRoundRecord {
 export interface ReviewState {
   readonly taskId: string;
   readonly stage: ReviewStage;
-  /** Reviewer reports already recorded in the current stage. */
+  /** Rounds finished in the current stage (an unusable report does not finish its round). */
   readonly round: number;
   readonly history: readonly ReviewRoundRecord[];
 }
@@ -72,8 +79,10 @@ export interface Escalation {
 export type ReviewStep =
   /** Back to the Builder with every accepted finding of report `round` as one numbered list. */
   | { readonly kind: 'fix'; readonly stage: ReviewStage; readonly round: number; readonly feedback: string; readonly rejectedText: string }
-  /** Ask the reviewer again: report `round` had nothing usable (`feedback` says why). */
+  /** Ask the reviewer again, once, in the same round: report `round` had nothing usable (`feedback` says why). */
   | { readonly kind: 'rereview'; readonly stage: ReviewStage; readonly round: number; readonly feedback: string }
+  /** The re-asked reviewer still did not report on the stage asked for: the review cannot go on. */
+  | { readonly kind: 'reviewer_failed'; readonly stage: ReviewStage; readonly round: number; readonly reason: string }
   /** Spec compliance passed; code quality review starts. */
   | { readonly kind: 'next-stage'; readonly stage: ReviewStage }
   /** Both stages passed. */
@@ -85,10 +94,17 @@ export function startReview(taskId: string): ReviewState {
   return { taskId, stage: 'spec', round: 0, history: [] };
 }
 
-/** Pure: records one checked reviewer report and says what happens next. */
+/**
+ * Pure: records one checked reviewer report and says what happens next. A report the Builder
+ * cannot act on (the wrong stage, or changes requested with every citation rejected) keeps its
+ * round and is asked again once; if the second is unusable too, rejected citations let the
+ * stage pass (nothing checkable was found) and a wrong stage stops the review.
+ */
 export function recordReviewRound(state: ReviewState, checked: CheckedReview, maxRounds = MAX_REVIEW_ROUNDS): { state: ReviewState; step: ReviewStep } {
   const round = state.round + 1;
   const { report, accepted, rejected } = checked;
+  const last = state.history[state.history.length - 1];
+  const reasked = last !== undefined && last.stage === state.stage && last.round === round && last.outcome === 'unusable';
   const record = (outcome: ReviewRoundRecord['outcome'], note?: string): ReviewRoundRecord => ({
     stage: state.stage,
     round,
@@ -97,32 +113,48 @@ export function recordReviewRound(state: ReviewState, checked: CheckedReview, ma
     rejected,
     ...(note === undefined ? {} : { note }),
   });
-
-  let entry: ReviewRoundRecord;
-  let feedback: string;
-  if (report.stage !== state.stage) {
-    entry = record('unusable', `the report was for stage ${report.stage}, but stage ${state.stage} was asked for`);
-    feedback = `Your report_review said stage "${report.stage}", but this is the ${REVIEW_STAGE_TITLES[state.stage]} review (stage "${state.stage}"). Review that stage and report again.`;
-  } else if (report.verdict === 'pass') {
-    const history = [...state.history, record('pass')];
+  const title = REVIEW_STAGE_TITLES[state.stage];
+  const passStage = (entry: ReviewRoundRecord): { state: ReviewState; step: ReviewStep } => {
+    const history = [...state.history, entry];
     if (state.stage === 'spec') return { state: { ...state, stage: 'quality', round: 0, history }, step: { kind: 'next-stage', stage: 'quality' } };
     return { state: { ...state, round, history }, step: { kind: 'approved' } };
-  } else if (accepted.length === 0) {
-    entry = record('unusable', 'every finding cited a location that does not exist');
-    feedback = `${checked.rejectedText}\nNone of your findings could be checked, so none reached the Builder. Review again and cite lines that exist.`;
-  } else {
-    entry = record('changes_requested');
-    const history = [...state.history, entry];
-    const next = { ...state, round, history };
-    if (round >= maxRounds) return { state: next, step: { kind: 'escalate', escalation: escalation(next, maxRounds) } };
-    return {
-      state: next,
-      step: { kind: 'fix', stage: state.stage, round, feedback: findingsForBuilder(state.stage, accepted, round, maxRounds), rejectedText: checked.rejectedText },
-    };
+  };
+
+  if (report.stage !== state.stage) {
+    const note = `the report was for stage ${report.stage}, but stage ${state.stage} was asked for`;
+    const history = [...state.history, record('unusable', note)];
+    if (reasked) {
+      return { state: { ...state, history }, step: { kind: 'reviewer_failed', stage: state.stage, round, reason: `asked twice for the ${title} review, it reported on stage ${report.stage}` } };
+    }
+    const feedback = `Your report_review said stage "${report.stage}", but this is the ${title} review (stage "${state.stage}"). Review that stage and report again.`;
+    return { state: { ...state, history }, step: { kind: 'rereview', stage: state.stage, round, feedback } };
   }
-  const next = { ...state, round, history: [...state.history, entry] };
+  if (report.verdict === 'pass') return passStage(record('pass'));
+  if (accepted.length === 0) {
+    if (reasked) return passStage(record('dismissed', 'asked again, the reviewer still cited only locations that do not exist; no finding reached the Builder'));
+    const history = [...state.history, record('unusable', 'every finding cited a location that does not exist')];
+    const feedback = `${checked.rejectedText}\nNone of your findings could be checked, so none reached the Builder. Review again and cite lines that exist.`;
+    return { state: { ...state, history }, step: { kind: 'rereview', stage: state.stage, round, feedback } };
+  }
+  const next = { ...state, round, history: [...state.history, record('changes_requested')] };
   if (round >= maxRounds) return { state: next, step: { kind: 'escalate', escalation: escalation(next, maxRounds) } };
-  return { state: next, step: { kind: 'rereview', stage: state.stage, round, feedback } };
+  return {
+    state: next,
+    step: { kind: 'fix', stage: state.stage, round, feedback: findingsForBuilder(state.stage, accepted, round, maxRounds), rejectedText: checked.rejectedText },
+  };
+}
+
+/** Rounds run over both stages so far, each counted once however often its reviewer was asked. */
+export function reviewRoundsRun(history: readonly ReviewRoundRecord[]): number {
+  return new Set(history.map((r) => `${r.stage}:${r.round}`)).size;
+}
+
+/** Pure: one line for a commit body, e.g. `Review: spec compliance passed in round 1; code quality passed in round 2.` */
+export function reviewSummaryLine(history: readonly ReviewRoundRecord[]): string {
+  const passed = history
+    .filter((r) => r.outcome === 'pass' || r.outcome === 'dismissed')
+    .map((r) => `${REVIEW_STAGE_TITLES[r.stage]} passed in round ${r.round}${r.outcome === 'dismissed' ? ' (its findings cited lines that do not exist and were dismissed)' : ''}`);
+  return passed.length === 0 ? 'Review: none passed.' : `Review: ${passed.join('; ')}.`;
 }
 
 /** All findings as ONE numbered list, the way the Builder reads them. */
@@ -153,6 +185,7 @@ function escalation(state: ReviewState, maxRounds: number): Escalation {
     const dropped = r.rejected.length === 0 ? '' : `; ${r.rejected.length} dropped for citing lines that do not exist`;
     if (r.outcome === 'pass') return `${head}passed`;
     if (r.outcome === 'unusable') return `${head}report unusable (${r.note ?? 'no reason'})${dropped}; the reviewer was asked again`;
+    if (r.outcome === 'dismissed') return `${head}passed: its findings were dismissed (${r.note ?? 'no reason'})${dropped}`;
     return `${head}${countBySeverity(r.accepted)} sent to the Builder${dropped}`;
   });
   return {

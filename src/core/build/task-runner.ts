@@ -5,17 +5,32 @@ import type { GitError, GitResult, RepoStatus, Snapshot } from '../git/git-resul
 import type { TaskCommitRequest } from '../git/ports.js';
 import type { ChatMessage } from '../provider/types.js';
 import type { Task } from '../task-graph/task.js';
+import type { FileIndex } from '../verdicts/evidence.js';
 import type { GateCommand } from './gate-commands.js';
 import { firstFailure, receiptsPass, renderReceiptSummary, type Receipt } from './receipts.js';
 import { nextAfterGateFailure, type GateRun, type RepairPolicy } from './repair-policy.js';
-import { taskBrief } from './task-brief.js';
+import { REVIEW_STAGE_TITLES, type ReviewPortOutcome, type ReviewStage } from './review-report.js';
+import {
+  MAX_REVIEW_ROUNDS,
+  checkReviewFindings,
+  recordReviewRound,
+  reviewRoundsRun,
+  reviewSummaryLine,
+  startReview,
+  type Escalation,
+  type ReviewRoundRecord,
+  type ReviewState,
+} from './review-rounds.js';
+import { reviewFollowUp, taskBrief, taskReviewBrief } from './task-brief.js';
 import { changedFilesOfEvent, dirtyFilesOf, projectPrefix, splitTaskFiles, toRepoPath } from './task-files.js';
 
 /*
  * One task from PENDING to a commit, or to the reason it stopped. Pure orchestration over
  * ports: the Builder agent works, then the runtime runs the gate commands itself (a model's
  * word that tests pass counts for nothing), feeds failures back a bounded number of times,
- * and commits only the files the agent's tools changed that were clean before the task.
+ * has a separate reviewer check the work (spec compliance, then code quality, a bounded
+ * number of rounds), and commits only the files the agent's tools changed that were clean
+ * before the task.
  */
 
 /** What the Builder port is asked for: one agent run on the task's conversation. */
@@ -63,12 +78,43 @@ export interface ClockPort {
   now(): Date;
 }
 
+/**
+ * What the reviewer port is asked for: one run of the reviewer on a conversation of its own,
+ * never the Builder's (a fresh one per stage; later rounds and re-asks continue it).
+ */
+export interface ReviewRequest {
+  readonly taskId: string;
+  readonly stage: ReviewStage;
+  /** The round within the stage, from 1; a re-ask after an unusable report keeps its round. */
+  readonly round: number;
+  /** The reviewer's conversation, ending with a user message (the stage's brief, a follow-up, or why it is asked again). */
+  readonly messages: readonly ChatMessage[];
+  /** Every event of the run (the person's transcript); the runner takes no changed files from them. */
+  readonly onEvent: (event: AgentEvent) => void;
+}
+
+/**
+ * Reviews a task's work and ends with report_review (production: the Critic through
+ * AgentRuntimePort.run with purpose 'task-review', read-only tools; src/build/reviewer-adapter.ts).
+ */
+export interface ReviewerPort {
+  review(request: ReviewRequest): Promise<ReviewPortOutcome>;
+}
+
 /** The ports of runTask. */
 export interface TaskRunnerPorts {
   readonly builder: BuilderPort;
   readonly gates: GatesPort;
   readonly git: TaskGitPort;
   readonly clock: ClockPort;
+  /** Reviews the work after the gates pass and before the commit; without it the task commits unreviewed. */
+  readonly reviewer?: ReviewerPort;
+  /**
+   * The project's files as they are now (relative to TaskRunOptions.projectDir, no cache across
+   * calls: the Builder edits between rounds), to check every file:line the reviewer cites.
+   * Required with `reviewer`.
+   */
+  readonly fileIndex?: FileIndex;
 }
 
 /** Options of runTask. */
@@ -78,6 +124,11 @@ export interface TaskRunOptions {
   readonly repair?: RepairPolicy;
   /** Sees every agent event too (the UI's transcript). */
   readonly onEvent?: (event: AgentEvent) => void;
+  /**
+   * Sees the reviewer's events instead of `onEvent`, when given: a reviewer only reads, so a
+   * patrol that counts turns without a file change should not count its turns as the Builder's.
+   */
+  readonly onReviewEvent?: (event: AgentEvent) => void;
   /** Checked between steps; an aborted task ends as 'aborted'. */
   readonly signal?: AbortSignal;
 }
@@ -97,6 +148,8 @@ export interface TaskRunRecord {
   /** ISO 8601. */
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** Every reviewer report, oldest first, with the citations dropped from it; absent without a reviewer. */
+  readonly reviews?: readonly ReviewRoundRecord[];
 }
 
 /** How a task run ended. Failures are values, never throws. */
@@ -114,9 +167,19 @@ export type TaskResult = TaskRunRecord &
         readonly heldBack: readonly string[];
         /** Files changed during the task that no tool reported: not committed. */
         readonly unattributed: readonly string[];
+        /** Review rounds run over both stages (spec, quality); 0 without a reviewer. Both passing at once is 2. */
+        readonly reviewRounds: number;
       }
+    /**
+     * A review stage still requested changes after MAX_REVIEW_ROUNDS rounds: nothing was
+     * committed, the person decides (`escalation`). `receipts`: the last gate run, which passed.
+     */
+    | { readonly kind: 'escalated'; readonly escalation: Escalation; readonly receipts: readonly Receipt[] }
     | { readonly kind: 'needs_context'; readonly questions: readonly string[]; readonly pendingToolUseId?: string }
-    /** `receipts` when the repair limit was reached; absent when the agent itself reported BLOCKED. */
+    /**
+     * `receipts` when the repair limit was reached; absent when the agent itself reported BLOCKED
+     * or the reviewer could not review (`blocker` then starts with "the reviewer").
+     */
     | { readonly kind: 'blocked'; readonly blocker: string; readonly receipts?: readonly Receipt[] }
     /** The gates passed but no reported file of the task's has a change git can commit. */
     | { readonly kind: 'no_changes'; readonly receipts: readonly Receipt[]; readonly heldBack: readonly string[]; readonly unattributed: readonly string[] }
@@ -162,14 +225,17 @@ function agentStep(outcome: AgentOutcome): AgentStep {
   }
 }
 
-/** The commit body: the receipts, then the concerns and what was left out, so the log tells the truth. */
+/** The commit body: the receipts, the review, then the concerns and what was left out, so the log tells the truth. */
 export function taskCommitBody(input: {
   readonly receipts: readonly Receipt[];
   readonly commands: readonly GateCommand[];
   readonly concerns: readonly string[];
   readonly heldBack: readonly string[];
+  /** The review's history, when the task was reviewed. */
+  readonly reviews?: readonly ReviewRoundRecord[];
 }): string {
   const parts = [renderReceiptSummary(input.receipts, { commands: input.commands })];
+  if (input.reviews !== undefined) parts.push(reviewSummaryLine(input.reviews));
   if (input.concerns.length > 0) parts.push(['Concerns:', ...input.concerns.map((c) => `- ${c}`)].join('\n'));
   if (input.heldBack.length > 0) {
     parts.push(['Not committed (they held uncommitted changes before the task began):', ...input.heldBack.map((f) => `- ${f}`)].join('\n'));
@@ -177,14 +243,44 @@ export function taskCommitBody(input: {
   return parts.join('\n\n');
 }
 
+/** How a review of the work as it is now ended. */
+type ReviewEnd = { readonly kind: 'approved' } | { readonly kind: 'fix'; readonly feedback: string } | { readonly kind: 'end'; readonly ending: Ending };
+
+/** What the reviewer is shown of the work it reviews. */
+interface WorkUnderReview {
+  /** Project-relative. */
+  readonly files: readonly string[];
+  readonly summary: string;
+  readonly concerns: readonly string[];
+  readonly receipts: readonly Receipt[];
+  readonly commands: readonly GateCommand[];
+}
+
+/** A reviewer run that ended without a report stops the task: a review never passes by default. */
+function reviewerStopped(outcome: Exclude<ReviewPortOutcome, { kind: 'reported' }>, stage: ReviewStage, round: number): Ending {
+  switch (outcome.kind) {
+    case 'unreported':
+      return { kind: 'blocked', blocker: `the reviewer did not report (${REVIEW_STAGE_TITLES[stage]} review, round ${round}): ${outcome.reason}` };
+    case 'budget_refused':
+      return { kind: 'budget_refused', message: outcome.message };
+    case 'aborted':
+      return { kind: 'aborted' };
+  }
+}
+
 /**
  * Runs `task` to a commit or to the reason it stopped. Order: git status (and a snapshot of
  * the person's uncommitted work, if any) before the agent; the Builder; on DONE the gates;
- * on failure the repair policy's feedback and the Builder again; on pass a commit of the
- * task's files only.
+ * on failure the repair policy's feedback and the Builder again; on pass, with a reviewer,
+ * the review (its findings go back to the Builder, whose fix goes through the gates and the
+ * review again); then a commit of the task's files only.
  */
 export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskRunOptions): Promise<TaskResult> {
-  const { builder, gates, git, clock } = ports;
+  const { builder, gates, git, clock, reviewer, fileIndex } = ports;
+  if (reviewer !== undefined && fileIndex === undefined) {
+    // A wiring mistake, not a task state: unchecked citations must never reach the Builder.
+    throw new TypeError('runTask: ports.reviewer needs ports.fileIndex to check the file:line of every finding');
+  }
   const startedAt = clock.now().toISOString();
   const projectFiles = new Set<string>();
   const gateRuns: GateRun[] = [];
@@ -192,6 +288,13 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
   let agentRuns = 0;
   let snapshot: Snapshot | null = null;
   let prefix = '';
+  /** Where the current run of failing gate runs began: a passing run resets the repair count. */
+  let failuresFrom = 0;
+  let review: ReviewState = startReview(task.id);
+  /** The reviewer's conversation in the current stage; empty until the stage's first run. */
+  let reviewerMessages: readonly ChatMessage[] = [];
+  /** The citations dropped from the report the Builder just worked on, to tell the reviewer. */
+  let droppedLastRound = '';
 
   const record = (ending: Ending): TaskResult =>
     ({
@@ -204,7 +307,51 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
       snapshot,
       startedAt,
       finishedAt: clock.now().toISOString(),
+      ...(reviewer === undefined ? {} : { reviews: review.history }),
     }) as TaskResult;
+
+  const reviewerEvent = (event: AgentEvent): void => (options.onReviewEvent ?? options.onEvent)?.(event);
+
+  /** Reviews the work as it is now until it passes, goes back to the Builder, or cannot go on. */
+  const reviewWork = async (reviewPort: ReviewerPort, index: FileIndex, work: WorkUnderReview): Promise<ReviewEnd> => {
+    const receipts = renderReceiptSummary(work.receipts, { commands: work.commands });
+    if (reviewerMessages.length > 0) {
+      // Back from the Builder's fix: the same stage, the reviewer's own conversation goes on.
+      const followUp = { stage: review.stage, round: review.round + 1, maxRounds: MAX_REVIEW_ROUNDS, files: work.files, summary: work.summary, receipts, rejectedText: droppedLastRound };
+      reviewerMessages = appendUserText(reviewerMessages, reviewFollowUp(followUp));
+    }
+    for (;;) {
+      if (options.signal?.aborted) return { kind: 'end', ending: { kind: 'aborted' } };
+      const { stage } = review;
+      const round = review.round + 1;
+      if (reviewerMessages.length === 0) {
+        reviewerMessages = [userMessage(taskReviewBrief({ task, stage, files: work.files, summary: work.summary, concerns: work.concerns, receipts, maxRounds: MAX_REVIEW_ROUNDS }))];
+      }
+      const outcome = await reviewPort.review({ taskId: task.id, stage, round, messages: reviewerMessages, onEvent: reviewerEvent });
+      reviewerMessages = outcome.messages;
+      if (outcome.kind !== 'reported') return { kind: 'end', ending: reviewerStopped(outcome, stage, round) };
+      const next = recordReviewRound(review, await checkReviewFindings(outcome.report, index));
+      review = next.state;
+      const { step } = next;
+      switch (step.kind) {
+        case 'next-stage':
+          reviewerMessages = []; // each stage is a fresh review, not a continuation
+          continue;
+        case 'rereview':
+          reviewerMessages = appendUserText(reviewerMessages, step.feedback);
+          continue;
+        case 'approved':
+          return { kind: 'approved' };
+        case 'fix':
+          droppedLastRound = step.rejectedText;
+          return { kind: 'fix', feedback: step.feedback };
+        case 'escalate':
+          return { kind: 'end', ending: { kind: 'escalated', escalation: step.escalation, receipts: work.receipts } };
+        case 'reviewer_failed':
+          return { kind: 'end', ending: { kind: 'blocked', blocker: `the reviewer did not report on the ${REVIEW_STAGE_TITLES[step.stage]} stage: ${step.reason}` } };
+      }
+    }
+  };
 
   const before = await git.status(options.projectDir);
   if (!before.ok) return record({ kind: 'git_failed', step: 'status', error: before.error });
@@ -254,11 +401,13 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
         const missing = commands.filter((c) => !receipts.some((r) => r.gate === c.name)).map((c) => c.name);
         return record({ kind: 'blocked', blocker: `the gate run stopped before ${missing.join(', ')} ran`, receipts });
       }
-      const decision = nextAfterGateFailure(gateRuns, options.repair);
+      // The repair limit counts the failures since the gates last passed (a review fix starts afresh).
+      const decision = nextAfterGateFailure(gateRuns.slice(failuresFrom), options.repair);
       if (decision.kind === 'blocked') return record({ kind: 'blocked', blocker: decision.reason, receipts: decision.lastReceipts });
       messages = appendUserText(messages, decision.feedback);
       continue;
     }
+    failuresFrom = gateRuns.length;
 
     const after = await git.status(options.projectDir);
     if (!after.ok) return record({ kind: 'git_failed', step: 'commit', error: after.error, receipts });
@@ -266,10 +415,22 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
     const split = splitTaskFiles({ before: dirtyBefore, after: dirtyFilesOf(after.value), reported });
     if (split.commit.length === 0) return record({ kind: 'no_changes', receipts, heldBack: split.heldBack, unattributed: split.unattributed });
     const concerns = report.concerns ?? [];
+
+    if (reviewer !== undefined && fileIndex !== undefined) {
+      // The commit's files, as the reviewer (and its file index) name them: relative to the project.
+      const files = split.commit.map((f) => f.slice(prefix.length));
+      const reviewed = await reviewWork(reviewer, fileIndex, { files, summary: report.summary, concerns, receipts, commands });
+      if (reviewed.kind === 'end') return record(reviewed.ending);
+      if (reviewed.kind === 'fix') {
+        messages = appendUserText(messages, reviewed.feedback);
+        continue;
+      }
+    }
+
     const committed = await git.commitTask(options.projectDir, {
       taskId: task.id,
       title: task.title,
-      body: taskCommitBody({ receipts, commands, concerns, heldBack: split.heldBack }),
+      body: taskCommitBody({ receipts, commands, concerns, heldBack: split.heldBack, ...(reviewer === undefined ? {} : { reviews: review.history }) }),
       files: split.commit,
     });
     if (!committed.ok) return record({ kind: 'git_failed', step: 'commit', error: committed.error, receipts });
@@ -282,6 +443,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
       changedFiles: split.commit,
       heldBack: split.heldBack,
       unattributed: split.unattributed,
+      reviewRounds: reviewer === undefined ? 0 : reviewRoundsRun(review.history),
     });
   }
 }

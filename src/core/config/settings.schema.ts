@@ -11,6 +11,12 @@ export const settingsSchema = z
     /** The session budget in USD; null means no cap (the ledger still counts). */
     budget_usd: z.number().positive().nullable().default(null),
     max_workers: z.number().int().min(1).max(16).default(2),
+    /** Line coverage (percent) the Verifier's clean run must reach; below it is a HOLD reason. */
+    coverage_threshold: z.number().min(0).max(100).default(80),
+    /** Wall-clock limit of one Builder task before the patrol stops it as STALLED. */
+    task_time_limit_minutes: z.number().positive().max(24 * 60).default(30),
+    /** How long one gate command (lint, test, ...) may run before its receipt says it timed out. */
+    gate_timeout_seconds: z.number().int().positive().max(6 * 3600).default(600),
     retry: z
       .object({
         max_attempts: z.number().int().min(1).max(10).default(5),

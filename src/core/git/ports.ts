@@ -27,6 +27,14 @@ export interface TaskCommitRequest {
   readonly files?: readonly string[];
 }
 
+/** How to merge a task branch. */
+export interface MergeOptions {
+  /** The merge commit's message (unused when the merge fast-forwards). */
+  readonly message: string;
+  /** Fast-forward when the current branch has not moved since the task branched (one commit per task). */
+  readonly fastForward?: boolean;
+}
+
 /** A new worktree for a task running in parallel with others. */
 export interface AddWorktreeRequest {
   /** The branch to create, e.g. codesleuth/task-003; it must not exist yet. */
@@ -104,5 +112,11 @@ export interface GitPort {
    * aborted and the repository is left as it was. Refuses when tracked files have
    * uncommitted changes, since an aborted merge could not give them back.
    */
-  mergeBranch(repo: string, branch: string, options: { readonly message: string }): Promise<GitResult<MergeOutcome>>;
+  mergeBranch(repo: string, branch: string, options: MergeOptions): Promise<GitResult<MergeOutcome>>;
+  /**
+   * Snapshots all uncommitted work (as snapshotWork), then returns the work tree and index to
+   * HEAD: tracked changes are undone and the snapshot's untracked files removed. The work is
+   * in the snapshot ref (with restore commands); `nothing-to-save` when the tree is clean.
+   */
+  setAsideWork(repo: string, label: string): Promise<GitResult<Snapshot>>;
 }

@@ -3,6 +3,9 @@ import { parseFeatureSpec } from '../documents/feature-spec.js';
 import { parseInterfaces } from '../documents/interfaces-doc.js';
 import type { ParseResult } from '../documents/problems.js';
 import { parseTdd } from '../documents/tdd-doc.js';
+import type { SecurityFinding } from '../security/finding.js';
+import { RELEASE_BLOCKING_SEVERITIES, verifyGate } from '../security/gate.js';
+import { parseSastJsonl } from '../security/security-report.js';
 import { checkTaskGraphText } from '../task-graph/check-task-graph.js';
 import type { Stage } from './stages.js';
 
@@ -58,6 +61,36 @@ function checkTaskGraph(text: string): ArtifactProblem[] {
 }
 
 /**
+ * SAST_FINDINGS.jsonl keeps `!verify` shut while a finding at a blocking severity is open:
+ * every such finding is a problem naming it and the two ways out. A line that is not a
+ * finding is a problem too, so a hand edit cannot open the gate by breaking the file.
+ */
+function checkSastFindings(text: string): ArtifactProblem[] {
+  const out: ArtifactProblem[] = [];
+  const lineOf = new Map<SecurityFinding, number>();
+  const findings: SecurityFinding[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const one = parseSastJsonl(raw);
+    for (const p of one.problems) out.push({ line: index + 1, message: `${p.message}; restore the file or run the security review again` });
+    for (const finding of one.findings) {
+      findings.push(finding);
+      lineOf.set(finding, index + 1);
+    }
+  });
+  const gate = verifyGate(findings, { blocking: RELEASE_BLOCKING_SEVERITIES });
+  for (const finding of gate.blocking) {
+    const unreasoned = finding.status === 'accepted' ? ' (accepted without a written reason, so still open)' : '';
+    out.push({
+      line: lineOf.get(finding)!,
+      message:
+        `open ${finding.severity} finding ${finding.id}${unreasoned}: ${finding.title} at ${finding.file}:${finding.line}. ` +
+        `Type !security fix to turn it into a fix task, or !security accept ${finding.id} <reason> to accept the risk in writing`,
+    });
+  }
+  return out;
+}
+
+/**
  * The artifacts the gates look at. The Discovery and Planning documents are rendered by the
  * runtime from structured tools and read back here with their full parsers (a person may have
  * edited them); the later reports still get a heading check. The gate table only names them.
@@ -110,6 +143,12 @@ export const ARTIFACTS: Readonly<Record<string, ArtifactSpec>> = {
     description: 'the security report',
     producedIn: 'security',
     validate: requireHeadings(['Findings']),
+  },
+  'SAST_FINDINGS.jsonl': {
+    name: 'SAST_FINDINGS.jsonl',
+    description: 'the security findings (one JSON line each)',
+    producedIn: 'security',
+    validate: checkSastFindings,
   },
 };
 

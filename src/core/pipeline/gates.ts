@@ -28,7 +28,7 @@ export const GATE_SPECS: Readonly<Record<Gate, GateSpec>> = {
   },
   critic: { gate: 'critic', command: '!critic', from: 'building', to: 'critique', artifacts: ['BUILD_REPORT.md'] },
   security: { gate: 'security', command: '!security', from: 'critique', to: 'security', artifacts: ['CRITICISM.md'] },
-  verify: { gate: 'verify', command: '!verify', from: 'security', to: 'verification', artifacts: ['SECURITY_REPORT.md'] },
+  verify: { gate: 'verify', command: '!verify', from: 'security', to: 'verification', artifacts: ['SECURITY_REPORT.md', 'SAST_FINDINGS.jsonl'] },
 };
 
 /** Why a gate stays shut: one line per missing or invalid artifact, naming who produces it. */

@@ -23,6 +23,13 @@ export interface VerifyGateOptions {
 
 const DEFAULT_BLOCKING: readonly FindingSeverity[] = ['CRITICAL'];
 
+/**
+ * The severities that stop `!verify` while open: the `blocking` list of
+ * rules/security-domains.md (critical, high), which the Security agent reads. The machine's
+ * guard is pure and cannot load the rule, so the list is here and a test holds the two equal.
+ */
+export const RELEASE_BLOCKING_SEVERITIES: readonly FindingSeverity[] = ['CRITICAL', 'HIGH'];
+
 function list(findings: readonly SecurityFinding[]): string {
   return findings.map((finding) => `${finding.id} (${finding.file}:${finding.line})`).join(', ');
 }

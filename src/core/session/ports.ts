@@ -7,8 +7,10 @@ import type { Stage } from '../pipeline/stages.js';
 import type { ChatMessage } from '../provider/types.js';
 import type { ApproveFn } from '../tools/types.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
+import type { BuildEnvironmentPort } from './build-ports.js';
 import type { Platform } from '../platforms/platform.schema.js';
 import type { FieldProblem } from '../validation.js';
+import type { ReleaseChecksPort } from './release-port.js';
 
 /** The outcome of reading an outside file: never thrown, always said. */
 export type ReadResult<T> =
@@ -68,6 +70,12 @@ export interface AgentRunRequest {
   /** Asks the person before an action the sandbox policy says to ask about. */
   readonly approve: ApproveFn;
   readonly onEvent: (event: AgentEvent) => void;
+  /**
+   * 'task-review': the Critic (agent 4) reviews one Builder task, whatever `stage` says (the
+   * stage books the spend: 'building'): read-only file tools, no artifact tools, and
+   * report_review as its only finishing tool. Absent: the stage's own agent and tools.
+   */
+  readonly purpose?: 'task-review';
 }
 
 /** Whether agents can run now, and what the person should know if not. */
@@ -126,4 +134,8 @@ export interface SessionPorts {
   /** Absent in set-ups without agents (some tests); text then goes nowhere, and says so. */
   readonly agents?: AgentRuntimePort;
   readonly budget?: BudgetPort;
+  /** The Builder's git, gates and task runs; absent in set-ups without agents. */
+  readonly build?: BuildEnvironmentPort;
+  /** The scanners and the clean-worktree release checks; absent, Security and Verifier say they could not run them. */
+  readonly release?: ReleaseChecksPort;
 }

@@ -125,8 +125,11 @@ export async function resumeProject(ports: SessionPorts, registered: RegisteredP
   if (directory.kind !== 'directory') {
     entries.push(entry.warning(`The project directory ${loaded.value.project.path} is missing. Restore it before any agent works there.`));
   }
-  if (registered.stage === 'shipped' && project.position().stage !== 'maintenance') {
-    await project.send({ type: 'ROUTE_MAINTENANCE' }, 'resume (shipped)');
+  // HANDOFF.json's milestone is the record; the registry only mirrors it.
+  const shipped = registered.stage === 'shipped' || loaded.value.milestone === 'shipped';
+  let routed = false;
+  if (shipped && project.position().stage !== 'maintenance') {
+    routed = (await project.send({ type: 'ROUTE_MAINTENANCE' }, 'resume (shipped)')).moved;
   } else if (project.position().paused) {
     await project.send({ type: 'RESUME' }, 'resume');
   }
@@ -139,5 +142,8 @@ export async function resumeProject(ports: SessionPorts, registered: RegisteredP
       `Resumed ${registered.name} in ${STAGE_INFO[stage].label} (HANDOFF v${project.handoff.version}); ${agentLabel(stage)} is active.`,
     ),
   );
+  if (routed || (shipped && stage === 'maintenance')) {
+    entries.push(entry.hint('The project has shipped. Describe a bug or a small change and Maintenance turns it into tasks; !verify verifies the project again.'));
+  }
   return { entries, project };
 }

@@ -15,6 +15,7 @@ import { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
 import { openNewProject, resumeProject, type DraftProject } from './project-lifecycle.js';
 import { WELCOME_QUESTIONS, bannerBlocks, buildTargetsBlock, resumeMenu, setupBlock } from './startup-blocks.js';
+import { BuildController } from './build-controller.js';
 import { GateKeeper } from './gate-keeper.js';
 import { StageAgents } from './stage-agents.js';
 import { answerWelcome, askDirectoryAgain, welcomeWaitingFor, type WelcomeStep } from './welcome-flow.js';
@@ -27,7 +28,14 @@ type Dialog =
   | { readonly kind: 'confirm'; readonly action: ConfirmAction };
 
 function cancelledMessage(action: ConfirmAction): string {
-  return action.kind === 'build' ? 'Build not started; the project stays in Planning.' : 'Reset cancelled; nothing changed.';
+  switch (action.kind) {
+    case 'build':
+      return 'Build not started; the project stays in Planning.';
+    case 'skip':
+      return `${action.taskId} is not skipped.`;
+    case 'reset':
+      return 'Reset cancelled; nothing changed.';
+  }
 }
 
 /** What the status bar shows. */
@@ -45,8 +53,10 @@ export interface SessionStatus {
 export type SessionEvent =
   | { readonly type: 'entry'; readonly entry: TranscriptEntry }
   | { readonly type: 'status'; readonly status: SessionStatus }
-  /** The agent's text while it streams in; undefined once it became an entry. */
-  | { readonly type: 'live'; readonly text: string | undefined };
+  /** The agent's text while it streams in (or the Builder's task board); undefined once it became an entry. */
+  | { readonly type: 'live'; readonly text: string | undefined }
+  /** Something waits for the person: the terminal bell. */
+  | { readonly type: 'bell' };
 
 /** How one submitted line ended: `ok` is false when it printed an error. */
 export interface SubmitOutcome {
@@ -66,6 +76,7 @@ export class Session {
   private errorsThisLine = 0;
   private readonly agents: StageAgents;
   private readonly gates: GateKeeper;
+  private readonly builder: BuildController;
 
   constructor(
     private readonly ports: SessionPorts,
@@ -77,13 +88,28 @@ export class Session {
         for (const listener of this.listeners) listener({ type: 'live', text });
       },
       project: () => this.project,
-      pause: async (reason) => {
+      pause: (reason) => this.pauseFor(reason),
+      milestone: async (milestone, label) => {
         const project = this.project;
-        if (!project || project.position().paused) return;
-        await project.send({ type: 'PAUSE' }, `pause (${reason})`);
+        if (!project) return;
+        await project.reachMilestone(milestone, label);
         await this.registerQuietly(project);
         this.emitStatus();
       },
+    });
+    this.builder = new BuildController(ports, {
+      emit: (input) => this.emit(input),
+      live: (text) => {
+        for (const listener of this.listeners) listener({ type: 'live', text });
+      },
+      bell: () => {
+        for (const listener of this.listeners) listener({ type: 'bell' });
+      },
+      changed: async (project) => {
+        await this.registerQuietly(project);
+        this.emitStatus();
+      },
+      pause: (reason) => this.pauseFor(reason),
     });
     this.gates = new GateKeeper(ports, {
       emit: (input) => this.emit(input),
@@ -94,7 +120,9 @@ export class Session {
       moved: async (project, to) => {
         await this.registerQuietly(project);
         this.emitStatus();
-        await this.agents.kickoff(to);
+        // The Builder is the runtime's own loop over the task graph, not a free-running agent.
+        if (to === 'building') await this.builder.start(project);
+        else await this.agents.kickoff(to);
       },
     });
   }
@@ -135,6 +163,11 @@ export class Session {
 
   /** Ctrl+C: stops the agent's turn, or drops a pending question. False when there was nothing to cancel. */
   cancel(): boolean {
+    if (this.builder.cancel()) {
+      this.emit(entry.warning('Stopping the build; finished tasks stay committed…'));
+      this.emitStatus();
+      return true;
+    }
     const waiting = this.agents.waitingFor();
     if (this.agents.cancel()) {
       this.emit(entry.warning(waiting === 'question' ? 'Dropped the agent\'s question; type a message to go on, or move the pipeline.' : 'Cancelling the agent\'s turn…'));
@@ -150,6 +183,7 @@ export class Session {
 
   /** Saves nothing new (every transition is already saved) and releases the project lock. */
   async shutdown(): Promise<void> {
+    await this.builder.stop();
     await this.agents.stop();
     const project = this.project;
     this.project = undefined;
@@ -199,7 +233,15 @@ export class Session {
 
   /** The one place a command's result is carried out. */
   private async apply(result: CommandResult): Promise<boolean> {
-    if ((result.kind === 'gate' || result.kind === 'pipeline' || result.kind === 'confirm') && this.agents.active()) {
+    if (result.kind === 'pipeline' && result.event === 'PAUSE' && this.builder.running()) {
+      this.builder.cancel();
+      await this.builder.stop();
+    }
+    if ((result.kind === 'gate' || result.kind === 'confirm' || result.kind === 'review') && this.builder.running()) {
+      this.emit(entry.error('The build is running — wait for it, or press Ctrl+C (or !pause) to stop it, before moving the pipeline.'));
+      return false;
+    }
+    if ((result.kind === 'gate' || result.kind === 'pipeline' || result.kind === 'confirm' || result.kind === 'build' || result.kind === 'review') && this.agents.active()) {
       const what = this.agents.waitingFor() ? 'is waiting for your answer — answer it' : 'is working — wait for it';
       this.emit(entry.error(`The agent ${what}, or press Ctrl+C to cancel its turn, before moving the pipeline.`));
       return false;
@@ -230,9 +272,20 @@ export class Session {
         for (const e of applyBudgetAction(this.ports.budget.ledger, result.action)) this.emit(e);
         return false;
       case 'build':
-      case 'review':
-        this.emit(entry.error('Not available yet.'));
+        await this.builder.act(this.project!, result.action);
         return false;
+      case 'review': {
+        const outcome = await this.agents.review(result.action);
+        // Fix tasks and maintenance tasks are built at once, with the same receipts and commits.
+        const project = this.project;
+        if (outcome.build && outcome.build.length > 0 && project) {
+          await this.builder.start(project);
+          // Built: the stage that asked for the fixes looks again (Security re-runs its scanners).
+          const built = outcome.build.every((id) => project.handoff.tasks.some((t) => t.id === id && t.status === 'DONE'));
+          if (built && !this.builder.running()) await this.agents.kickoff(project.position().stage);
+        }
+        return false;
+      }
     }
   }
 
@@ -300,6 +353,7 @@ export class Session {
   /** Plain text: an answer to the pending question, a hint, or words for the agent. */
   private async answer(text: string): Promise<void> {
     const dialog = this.dialog;
+    if (dialog.kind === 'none' && (await this.builder.answer(text))) return;
     switch (dialog.kind) {
       case 'none':
         return this.talkToAgent(text);
@@ -333,6 +387,7 @@ export class Session {
   }
 
   private agentActivity(): string {
+    if (this.builder.running()) return ' — building';
     switch (this.agents.state()) {
       case 'running':
         return ' — working';
@@ -400,6 +455,9 @@ export class Session {
       case 'build':
         await this.gates.pass(this.project!, 'build', true);
         return;
+      case 'skip':
+        await this.builder.skip(this.project!, action.taskId);
+        return;
       case 'reset': {
         const project = this.project!;
         const backup = await this.ports.projects.backupHandoff(project.id);
@@ -414,6 +472,15 @@ export class Session {
         );
       }
     }
+  }
+
+  /** Pauses the pipeline for the runtime (a budget stop); resolves once saved. */
+  private async pauseFor(reason: string): Promise<void> {
+    const project = this.project;
+    if (!project || project.position().paused) return;
+    await project.send({ type: 'PAUSE' }, `pause (${reason})`);
+    await this.registerQuietly(project);
+    this.emitStatus();
   }
 
   private async registerQuietly(project: OpenProject): Promise<void> {
@@ -444,7 +511,7 @@ export class Session {
   private waitingFor(): string | undefined {
     switch (this.dialog.kind) {
       case 'none':
-        return undefined;
+        return this.builder.waitingFor();
       case 'resume-menu':
         return 'a project number or N';
       case 'welcome':

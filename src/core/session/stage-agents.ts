@@ -1,21 +1,31 @@
 import type { AgentOutcome } from '../agent/agent-types.js';
 import type { ContextUse } from '../budget/budget-view.js';
 import type { ReportStatusInput } from '../agent/structured-tools.js';
+import type { Milestone } from '../build/build-record.js';
+import type { ReviewAction } from '../commands/types.js';
+import { errorMessage } from '../errors.js';
 import { gateArtifacts, gateForStage } from '../pipeline/gates.js';
 import { STAGE_INFO, agentLabel, type Stage } from '../pipeline/stages.js';
 import { entry, type EntryInput } from '../transcript.js';
 import { AgentDriver } from './agent-driver.js';
 import { ARTIFACT_WRITERS } from './artifact-writers.js';
 import { platformRoutingRows } from '../platforms/platform-detect.js';
-import { STAGE_INPUTS, kickoffMessage } from './kickoff.js';
+import { proposeTasksSchema } from './append-tasks.js';
+import { REVERIFY_MESSAGE, STAGE_INPUTS, kickoffMessage, maintenanceRequest } from './kickoff.js';
 import type { OpenProject } from './open-project.js';
 import type { AgentReadiness, SessionPorts } from './ports.js';
+import { appendAndApprove, criticFix, securityAccept, securityFix, type ActionOutcome } from './review-actions.js';
+import { ReviewStages } from './review-stages.js';
 
 /**
- * Stages whose agents the runtime drives today. The later stages run only under the runtime
- * that enforces them (task receipts, computed verdicts), never as a free-running agent.
+ * Stages whose agents StageAgents drives. The Builder is not one of them: the session runs it
+ * task by task under the task runner (receipts, commits), never as a free-running agent. The
+ * review stages run under the runtime's own checks and computed verdicts (ReviewStages).
  */
-const RUNNABLE_STAGES: ReadonlySet<Stage> = new Set(['discovery', 'planning']);
+const RUNNABLE_STAGES: ReadonlySet<Stage> = new Set(['discovery', 'planning', 'critique', 'security', 'verification', 'maintenance']);
+
+/** Stages whose report the runtime turns into a computed verdict once the agent has finished. */
+const REVIEW_STAGES: ReadonlySet<Stage> = new Set(['critique', 'security', 'verification']);
 
 /** What the stage agents need from the session that owns them. */
 export interface StageAgentsHost {
@@ -24,16 +34,21 @@ export interface StageAgentsHost {
   project(): OpenProject | undefined;
   /** Pauses the pipeline (a budget stop); resolves once saved. */
   pause(reason: string): Promise<void>;
+  /**
+   * A stage's work is done (critiqued, secured, shipped): record it in HANDOFF.json (never
+   * backwards), mirror it into the registry and refresh the status bar.
+   */
+  milestone(milestone: Milestone, label: string): Promise<void>;
 }
 
-function describeReport(stage: Stage, report: ReportStatusInput): EntryInput {
+function describeReport(stage: Stage, report: ReportStatusInput, gateHint = true): EntryInput {
   const who = `${STAGE_INFO[stage].agentName} reports ${report.status}`;
   const lines = [`${who}: ${report.summary}`];
   for (const concern of report.concerns ?? []) lines.push(`  • concern: ${concern}`);
   for (const question of report.questions ?? []) lines.push(`  • question: ${question}`);
   if (report.blocker) lines.push(`  • blocked by: ${report.blocker}`);
   const gate = gateForStage(stage);
-  if (gate && (report.status === 'DONE' || report.status === 'DONE_WITH_CONCERNS')) {
+  if (gate && gateHint && (report.status === 'DONE' || report.status === 'DONE_WITH_CONCERNS')) {
     lines.push(`Review ${gate.artifacts.join(', ')}; when you agree, type ${gate.command}. Or reply to ask for changes.`);
   } else if (report.status === 'NEEDS_CONTEXT') {
     lines.push('Answer with a message; the agent goes on from there.');
@@ -49,6 +64,9 @@ function describeReport(stage: Stage, report: ReportStatusInput): EntryInput {
 export class StageAgents {
   private readonly driver: AgentDriver | undefined;
   private readiness: AgentReadiness | undefined;
+  private readonly stages: ReviewStages;
+  /** What the runtime must tell a stage's agent with the person's next words (a refused proposal). */
+  private readonly notes = new Map<string, string>();
 
   constructor(
     private readonly ports: SessionPorts,
@@ -62,6 +80,7 @@ export class StageAgents {
           context: (stage) => this.contextFor(stage),
         })
       : undefined;
+    this.stages = new ReviewStages(ports, { emit: (input) => host.emit(input), milestone: (m, label) => host.milestone(m, label) });
   }
 
   /** Checks agents/, rules/ and the provider once; says what is broken or missing. */
@@ -103,14 +122,75 @@ export class StageAgents {
       this.host.emit(entry.warning(`${agentLabel(stage)} cannot start: ${this.readiness.unavailable}`));
       return;
     }
+    await this.stages.prepare(stage, project);
     this.host.emit(entry.info(`${agentLabel(stage)} is starting.`));
     await this.driver.say({ id: project.id, path: project.handoff.project.path }, stage, kickoffMessage(stage, project.handoff.project));
   }
 
+  /**
+   * `!critic fix`, `!security fix`, `!security accept <id> <reason>` and `!verify` in
+   * Maintenance (or after a HOLD). Fix actions append tasks to TASK-GRAPH.md with a fresh
+   * build approval and return their ids in `build`: the session then runs the Builder on
+   * them, and once it has finished calls `kickoff(stage)` again so the stage reviews anew
+   * (for Security that re-runs the scanners). `reverify` re-runs the release checks and the
+   * Verifier here and returns nothing to build.
+   */
+  async review(action: ReviewAction): Promise<{ readonly build?: readonly string[] }> {
+    const project = this.host.project();
+    if (!project) return {};
+    if (this.active()) {
+      this.host.emit(entry.error('The agent is still working or waiting for your answer; let it finish (or press Ctrl+C) first.'));
+      return {};
+    }
+    let outcome: ActionOutcome;
+    try {
+      switch (action.kind) {
+        case 'critic-fix':
+          outcome = await criticFix(this.ports, project);
+          break;
+        case 'security-fix':
+          outcome = await securityFix(this.ports, project);
+          break;
+        case 'security-accept': {
+          const accepted = await securityAccept(this.ports, project, action.findingId, action.reason);
+          for (const e of accepted.entries) this.host.emit(e);
+          if (accepted.passed) await this.host.milestone('secured', 'security gate passes after an acceptance');
+          return {};
+        }
+        case 'reverify':
+          await this.verifyAgain(project);
+          return {};
+      }
+    } catch (error) {
+      this.host.emit(entry.error(`That did not work: ${errorMessage(error)}. Nothing else was changed; the last saved state is in HANDOFF.json.`));
+      return {};
+    }
+    for (const e of outcome.entries) this.host.emit(e);
+    return outcome.build ? { build: outcome.build } : {};
+  }
+
+  /** The release checks again, then the Verifier's QA pass (the pipeline stays where it is). */
+  private async verifyAgain(project: OpenProject): Promise<void> {
+    if (!this.driver) return;
+    await this.check();
+    if (this.readiness?.unavailable) {
+      this.host.emit(entry.warning(`${agentLabel('verification')} cannot start: ${this.readiness.unavailable}`));
+      return;
+    }
+    await this.stages.releaseChecks(project);
+    this.host.emit(entry.info(`${agentLabel('verification')} is verifying again.`));
+    await this.driver.say({ id: project.id, path: project.handoff.project.path }, 'verification', REVERIFY_MESSAGE);
+  }
+
   /** The person's words for the current stage's agent. */
-  async say(stage: Stage, text: string): Promise<void> {
+  async say(requested: Stage, text: string): Promise<void> {
     const project = this.host.project();
     if (!project) return;
+    let stage = requested;
+    // After SHIP the person's next words are a maintenance request (unless the Verifier waits for an answer).
+    if (stage === 'verification' && project.handoff.milestone === 'shipped' && this.driver && !this.driver.waitingFor()) {
+      stage = await this.routeToMaintenance(project);
+    }
     if (!this.driver || !RUNNABLE_STAGES.has(stage)) {
       this.host.emit(entry.warning(`No agent is running yet for ${STAGE_INFO[stage].label}, so your message was not sent anywhere. Type !help for what you can do now.`));
       return;
@@ -120,7 +200,27 @@ export class StageAgents {
       this.host.emit(entry.error(this.readiness.unavailable));
       return;
     }
-    await this.driver.say({ id: project.id, path: project.handoff.project.path }, stage, text);
+    const key = `${project.id}:${stage}`;
+    let words = text;
+    if (stage === 'maintenance' && !this.driver.waitingFor() && (await this.driver.conversation(project.id, stage)).length === 0) {
+      words = maintenanceRequest(project.handoff.project, text);
+    }
+    const note = this.notes.get(key);
+    if (note !== undefined && !this.driver.waitingFor()) {
+      this.notes.delete(key);
+      words = `${note}\n\nThe person says: ${words}`;
+    }
+    await this.driver.say({ id: project.id, path: project.handoff.project.path }, stage, words);
+  }
+
+  private async routeToMaintenance(project: OpenProject): Promise<Stage> {
+    const moved = await project.send({ type: 'ROUTE_MAINTENANCE' }, 'maintenance (a request after shipping)');
+    if (!moved.moved) return moved.to.stage;
+    await project.register().catch((error: unknown) => {
+      this.host.emit(entry.warning(`config/context.json could not be updated: ${errorMessage(error)}. The resume menu may show an older stage.`));
+    });
+    this.host.emit(entry.info(`The project is in Maintenance now; ${agentLabel('maintenance')} takes your request.`));
+    return 'maintenance';
   }
 
   cancel(): boolean {
@@ -160,6 +260,7 @@ export class StageAgents {
       const read = await this.ports.projects.readArtifact(project.id, name);
       if (read.kind === 'ok') inputs.push({ name, text: read.text });
     }
+    inputs.push(...(await this.stages.context(stage, project)));
     return inputs;
   }
 
@@ -173,13 +274,36 @@ export class StageAgents {
     return { name: 'project', text: lines.join('\n') };
   }
 
+  /** Maintenance's proposal: appended and approved, or sent back with the problems with the person's next words. */
+  private async onProposal(stage: Stage, input: unknown): Promise<void> {
+    const project = this.host.project();
+    const parsed = proposeTasksSchema.safeParse(input);
+    if (!project || !parsed.success) return;
+    const outcome = await appendAndApprove(this.ports, project, parsed.data.tasks, 'maintenance tasks');
+    if (!outcome.ok) {
+      const problems = outcome.problems.map((p) => `- ${p}`).join('\n');
+      this.notes.set(`${project.id}:${stage}`, `The runtime could not add your proposed tasks to TASK-GRAPH.md:\n${problems}\nFix them and call propose_tasks again.`);
+      this.host.emit(entry.warning(`${STAGE_INFO[stage].agentName}'s tasks could not be added to the plan:\n${problems}\nReply (for example "please fix that") and the agent gets these problems with your words.`));
+      return;
+    }
+    this.host.emit(
+      entry.success(
+        `${STAGE_INFO[stage].agentName} added ${outcome.ids.join(', ')} to ${this.ports.projects.artifactPath(project.id, 'TASK-GRAPH.md')}, approved as maintenance tasks (HANDOFF.json v${project.handoff.version}).\nType !build to have the Builder build them, then !verify to verify the project again. Or reply to change the proposal.`,
+      ),
+    );
+  }
+
   private async onOutcome(stage: Stage, outcome: AgentOutcome): Promise<void> {
     switch (outcome.kind) {
       case 'finished': {
         if (outcome.tool === 'report_status') {
-          this.host.emit(describeReport(stage, outcome.input as ReportStatusInput));
+          const review = REVIEW_STAGES.has(stage);
+          this.host.emit(describeReport(stage, outcome.input as ReportStatusInput, !review));
+          const project = this.host.project();
+          if (review && project) await this.stages.afterReport(stage, project);
           return;
         }
+        if (outcome.tool === 'propose_tasks') return this.onProposal(stage, outcome.input);
         const writer = ARTIFACT_WRITERS.get(outcome.tool);
         const project = this.host.project();
         if (!writer || !project) {

@@ -5,7 +5,7 @@ import { blockTextProblem, isNormalBlock, singleLine, textBlock } from '../docum
 export const TASK_ID_PATTERN = /^TASK-\d{3,}$/;
 
 /** Where a task stands. The Builder moves PENDING → IN-PROGRESS → DONE; a person may set any. */
-export const TASK_STATUSES = ['PENDING', 'IN-PROGRESS', 'DONE', 'STALE', 'BLOCKED'] as const;
+export const TASK_STATUSES = ['PENDING', 'IN-PROGRESS', 'DONE', 'STALE', 'BLOCKED', 'SKIPPED'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** The Planner's estimate of a task's size. */

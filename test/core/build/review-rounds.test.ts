@@ -4,6 +4,7 @@ import {
   checkReviewFindings,
   findingsForBuilder,
   recordReviewRound,
+  reviewRoundsRun,
   startReview,
   type ReviewState,
   type ReviewStep,
@@ -83,7 +84,7 @@ describe('review rounds', () => {
 
   it.each([
     ['changes requested three times', ['changes', 'changes', 'changes']],
-    ['unusable reports count as rounds too', ['unusable', 'changes', 'unusable']],
+    ['an unusable report, asked again, does not use up a round', ['unusable', 'changes', 'changes', 'unusable', 'changes']],
   ])('escalates after three rounds in a stage: %s', async (_title, kinds) => {
     let s = startReview('TASK-007');
     const steps: ReviewStep[] = [];
@@ -93,16 +94,36 @@ describe('review rounds', () => {
       s = result.state;
       steps.push(result.step);
     }
-    expect(steps.slice(0, 2).map((step) => step.kind)).not.toContain('escalate');
-    const last = steps[2]!;
+    expect(steps.slice(0, -1).map((step) => step.kind)).not.toContain('escalate');
+    const last = steps.at(-1)!;
     expect(last.kind).toBe('escalate');
     if (last.kind !== 'escalate') return;
     expect(last.escalation.taskId).toBe('TASK-007');
     expect(last.escalation.stage).toBe('spec');
     expect(last.escalation.whatHappened).toContain('The spec compliance review of TASK-007 did not pass in 3 rounds.');
-    expect(last.escalation.whatWasTried).toHaveLength(3);
+    expect(last.escalation.whatWasTried).toHaveLength(kinds.length);
     expect(last.escalation.decisionNeeded).toContain('TASK-007');
     expect(last.escalation.options).toContain('mark TASK-007 SKIPPED (its dependents are flagged)');
+    expect(reviewRoundsRun(s.history)).toBe(3);
+  });
+
+  it('passes the stage when the re-asked reviewer still cites only lines that do not exist', async () => {
+    const first = await round(startReview('TASK-007'), report('spec', 'changes_requested', [f('src/a.ts', 99)]));
+    expect(first.step).toMatchObject({ kind: 'rereview', round: 1 });
+    expect(first.state.round).toBe(0);
+    const second = await round(first.state, report('spec', 'changes_requested', [f('src/ghost.ts', 4)]));
+    expect(second.step).toEqual({ kind: 'next-stage', stage: 'quality' });
+    expect(second.state.history.map((r) => `${r.stage}:${r.round}:${r.outcome}`)).toEqual(['spec:1:unusable', 'spec:1:dismissed']);
+    expect(second.state.history[1]!.rejected[0]!.reason).toContain('`src/ghost.ts:4`: no such file in the project');
+    expect(reviewRoundsRun(second.state.history)).toBe(1);
+  });
+
+  it('stops the review when the re-asked reviewer reports on the wrong stage again', async () => {
+    const first = await round(startReview('TASK-007'), report('quality', 'pass'));
+    expect(first.step.kind).toBe('rereview');
+    const second = await round(first.state, report('quality', 'pass'));
+    expect(second.step).toMatchObject({ kind: 'reviewer_failed', stage: 'spec', round: 1 });
+    if (second.step.kind === 'reviewer_failed') expect(second.step.reason).toContain('it reported on stage quality');
   });
 
   it('counts rounds per stage and records what was tried in both', async () => {

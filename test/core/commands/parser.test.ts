@@ -52,8 +52,8 @@ describe('parseInput', () => {
   });
 
   it.each([
-    ['!build', discovery, '!build is valid in planning, in building, in critique, in security, in verification; the project is in discovery.'],
-    ['!verify', planning, '!verify is valid in security, in verification; the project is in planning.'],
+    ['!build', discovery, '!build is valid in planning, in building, in critique, in security, in verification, in maintenance; the project is in discovery.'],
+    ['!verify', planning, '!verify is valid in security, in verification, in maintenance; the project is in planning.'],
     ['!resume', planning, '!resume is valid while paused; the project is in planning.'],
     ['!pause', pausedPlanning, '!pause is valid in discovery, in planning, in building, in critique, in security, in verification, in maintenance; the project is paused in planning.'],
     ['!status', none, '!status needs an open project. Type `Start agent 0` to start or resume one.'],

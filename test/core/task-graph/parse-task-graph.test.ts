@@ -128,7 +128,7 @@ describe('parseTaskGraph', () => {
     expect(result.problems.map((p) => `${p.line ?? '-'}: ${p.message}`)).toEqual([
       '7: the task in this row, id: expected a task id such as TASK-001 (TASK, a dash, three or more digits)',
       '8: TASK-002, size: unknown size "HUGE"; write one of S, M, L, XL',
-      '8: TASK-002, status: unknown status "DONNE"; write one of PENDING, IN-PROGRESS, DONE, STALE, BLOCKED (did you mean DONE?)',
+      '8: TASK-002, status: unknown status "DONNE"; write one of PENDING, IN-PROGRESS, DONE, STALE, BLOCKED, SKIPPED (did you mean DONE?)',
       '9: "## Tasks": the row has 3 cells but the header has 6; write "\\|" for a "|" inside a cell and keep one cell per column',
       '10: "## Tasks": expected a table row starting with "|", found "then we ship it"; keep one row per line, or move the text out of the table',
       '11: TASK-004 has no "### TASK-004" section under "## Task details"; add one with its description and "#### Acceptance criteria"',

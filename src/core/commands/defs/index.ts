@@ -1,6 +1,11 @@
 import { CommandRegistry } from '../registry.js';
 import { budgetCommand } from './budget.js';
+import { autonomyCommand } from './autonomy.js';
 import { buildCommand } from './build.js';
+import { continueCommand } from './continue.js';
+import { decideCommand } from './decide.js';
+import { retryCommand } from './retry.js';
+import { skipCommand } from './skip.js';
 import { criticCommand } from './critic.js';
 import { helpCommand } from './help.js';
 import { pauseCommand } from './pause.js';
@@ -27,6 +32,11 @@ export function createBuiltinRegistry(): CommandRegistry {
     criticCommand,
     securityCommand,
     verifyCommand,
+    decideCommand,
+    retryCommand,
+    skipCommand,
+    continueCommand,
+    autonomyCommand,
     pauseCommand,
     resumeCommand,
     resetCommand,

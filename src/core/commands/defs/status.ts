@@ -1,8 +1,24 @@
+import type { Handoff } from '../../handoff/handoff.schema.js';
 import { describeStale } from '../../pipeline/approvals.js';
 import { gateForStage } from '../../pipeline/gates.js';
 import { STAGE_INFO, agentLabel } from '../../pipeline/stages.js';
 import { entry } from '../../transcript.js';
 import type { CommandDefinition } from '../types.js';
+
+/** The build's tasks by status, and the decisions waiting for the person. */
+function buildLines(handoff: Handoff): string[] {
+  if (handoff.tasks.length === 0 && !handoff.build) return [];
+  const counts = new Map<string, number>();
+  for (const task of handoff.tasks) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
+  const lines = [`Tasks:    ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ') || 'none started'}${handoff.build?.completedAt ? ` — build complete ${handoff.build.completedAt}` : ''}`];
+  for (const task of handoff.tasks) {
+    if (['BLOCKED', 'STALLED', 'NEEDS_CONTEXT'].includes(task.status)) lines.push(`  ${task.id} ${task.status}: ${task.reason ?? ''}`);
+  }
+  const open = (handoff.build?.decisions ?? []).filter((d) => d.answer === undefined);
+  for (const d of open) lines.push(`Decision: ${d.id} (${d.taskId}) ${d.question} — answer with !decide ${d.id} <answer>`);
+  if (handoff.build?.autonomy === 'per_task') lines.push('Autonomy: per_task (the Builder stops after each task until !continue)');
+  return lines;
+}
 
 /** `!status`: where the project stands and what its agent is doing. */
 export const statusCommand: CommandDefinition = {
@@ -23,6 +39,7 @@ export const statusCommand: CommandDefinition = {
       `Agent:    ${agentLabel(stage)} — ${agentState}`,
       `Approved: ${project.handoff.approvals.length === 0 ? 'no gate yet' : [...new Set(project.handoff.approvals.map((a) => `!${a.gate}`))].join(', ')}`,
       ...project.stale.map((s) => `STALE:    ${describeStale(s)}`),
+      ...buildLines(project.handoff),
       `Next:     ${gate ? `${gate.command} once ${gate.artifacts.join(', ')} ${gate.artifacts.length > 1 ? 'validate' : 'validates'}` : 'no gate after this stage'}`,
     ];
     return { kind: 'message', entries: [project.stale.length > 0 ? entry.warning(lines.join('\n')) : entry.info(lines.join('\n'))] };

@@ -1,0 +1,127 @@
+import type { Receipt } from './receipts.js';
+import { MAX_REVIEW_ROUNDS, type Escalation } from './review-rounds.js';
+import { describeExit } from './receipts.js';
+import type { Decision, TaskRecord } from './build-record.js';
+import { nextDecisionId } from './build-record.js';
+import type { StalledTask } from './patrol.js';
+import type { TaskEnding } from './build-run.js';
+import type { TaskResult } from './task-runner.js';
+
+/*
+ * What a task's ending means for its HANDOFF record: DONE only with the runtime's receipts and
+ * a commit SHA; questions become decisions for the person; everything else says why, in words
+ * a person can act on, and what to type next.
+ */
+
+/** A PENDING record with nothing done yet. */
+export function blankRecord(id: string): TaskRecord {
+  return { id, status: 'PENDING', attempts: 0, concerns: [], receipts: [], changedFiles: [], inputTokens: 0, outputTokens: 0, costUsd: 0, reviewRounds: 0 };
+}
+
+/** The record of a task that starts (again). */
+export function startedRecord(previous: TaskRecord | undefined, id: string, now: string): TaskRecord {
+  const base: TaskRecord = previous ?? blankRecord(id);
+  const { reason: _reason, finishedAt: _finished, ...rest } = base;
+  return { ...rest, status: 'IN-PROGRESS', attempts: base.attempts + 1, startedAt: now };
+}
+
+function lastReceipts(result: TaskResult): readonly Receipt[] {
+  if ('receipts' in result && result.receipts) return result.receipts;
+  return result.gateRuns.at(-1) ?? [];
+}
+
+function failedGate(receipts: readonly Receipt[]): string {
+  const failing = receipts.find((r) => r.exitCode !== 0);
+  return failing ? ` Last gate: ${failing.gate} (\`${failing.command}\`) ${describeExit(failing)}.` : '';
+}
+
+/** Why a task that is not DONE stopped, and what the person can do. */
+export function reasonOf(result: TaskResult): string {
+  const retry = `!retry ${result.taskId} to run it again, or !skip ${result.taskId}`;
+  switch (result.kind) {
+    case 'done':
+      return '';
+    case 'needs_context':
+      return `waits for your answer (!decide).`;
+    case 'blocked':
+      return `BLOCKED: ${result.blocker}.${failedGate(result.receipts ?? [])} Type ${retry}.`;
+    case 'no_changes':
+      return `the gates passed but the Builder changed no file of the task that git can commit${result.heldBack.length > 0 ? ` (held back because they held your uncommitted changes: ${result.heldBack.join(', ')})` : ''}. Type ${retry}.`;
+    case 'git_failed':
+      return `git failed at ${result.step}: ${result.error.message}${result.error.hint ? ` ${result.error.hint}` : ''} Type ${retry}.`;
+    case 'unreported':
+      return `the Builder stopped without report_status (it said: "${result.text.slice(0, 200)}"). Type ${retry}.`;
+    case 'failed':
+      return `the model call failed: ${result.error.message}. Type ${retry}.`;
+    case 'budget_refused':
+      return `stopped before spending past the budget: ${result.message}`;
+    case 'max_turns':
+      return `the Builder used its ${result.turns} turns without finishing. Type ${retry}.`;
+    case 'aborted':
+      return 'stopped; it restarts from its last checkpoint when the build goes on.';
+    case 'escalated':
+      return `the review did not settle after ${MAX_REVIEW_ROUNDS} rounds and needs your decision: ${escalationText(result.escalation)} Type ${retry}.`;
+    default:
+      return `stopped (${(result as { kind: string }).kind}). Type ${retry}.`;
+  }
+}
+
+/** Turns a task's ending into its record (and, for questions, new decisions). */
+export function recordFromResult(
+  previous: TaskRecord,
+  ending: TaskEnding,
+  context: { readonly now: string; readonly decisions: readonly Decision[]; readonly stalled?: StalledTask | { readonly kind: 'ok' } },
+): { record: TaskRecord; decisions: Decision[] } {
+  const decisions = [...context.decisions];
+  const finished = { ...previous, finishedAt: context.now };
+  const aside = (text: string, ref?: string) => (ref ? `${text} What it left in the project is kept at ${ref}.` : text);
+  switch (ending.kind) {
+    case 'requeue':
+      return { record: { ...previous, status: 'PENDING' }, decisions };
+    case 'conflict':
+      return {
+        record: { ...finished, status: 'BLOCKED', reason: `its work conflicts with tasks landed before it (${ending.files.join(', ')}), twice. Resolve by hand, or !retry ${previous.id} / !skip ${previous.id}.` },
+        decisions,
+      };
+    case 'crashed':
+      return { record: { ...finished, status: 'BLOCKED', reason: `${ending.message}. Type !retry ${previous.id} to run it again.` }, decisions };
+  }
+  const { result } = ending;
+  const receipts = [...lastReceipts(result)];
+  const common = { ...finished, receipts, changedFiles: result.kind === 'done' ? [...result.changedFiles] : previous.changedFiles };
+  if (result.kind === 'done') {
+    return {
+      record: {
+        ...common,
+        status: 'DONE',
+        sha: result.sha,
+        ...(ending.landedSha ? { landedSha: ending.landedSha } : {}),
+        summary: result.summary,
+        concerns: [...result.concerns],
+        reviewRounds: 'reviewRounds' in result && typeof result.reviewRounds === 'number' ? result.reviewRounds : 0,
+      },
+      decisions,
+    };
+  }
+  if (result.kind === 'aborted' && context.stalled?.kind === 'stalled') {
+    return { record: { ...common, status: 'STALLED', reason: aside(`STALLED (${context.stalled.rule}): ${context.stalled.diagnosis} Type !retry ${previous.id} or !skip ${previous.id}.`, ending.setAside) }, decisions };
+  }
+  if (result.kind === 'aborted') return { record: { ...common, status: 'IN-PROGRESS', reason: aside(reasonOf(result), ending.setAside) }, decisions };
+  if (result.kind === 'needs_context') {
+    const asked: string[] = [];
+    for (const question of result.questions.length > 0 ? result.questions : ['The Builder needs more context but asked no specific question; say what it should know.']) {
+      const id = nextDecisionId(decisions);
+      decisions.push({ id, taskId: previous.id, question, askedAt: context.now });
+      asked.push(id);
+    }
+    return { record: { ...common, status: 'NEEDS_CONTEXT', reason: aside(`waits for your answer: ${asked.map((id) => `!decide ${id} <answer>`).join(', ')}.`, ending.setAside) }, decisions };
+  }
+  return { record: { ...common, status: 'BLOCKED', reason: aside(reasonOf(result), ending.setAside) }, decisions };
+}
+
+function escalationText(escalation: Escalation): string {
+  return Object.entries(escalation)
+    .filter(([key, value]) => key !== 'taskId' && (typeof value === 'string' || typeof value === 'number'))
+    .map(([key, value]) => `${key}: ${String(value)}`)
+    .join('; ');
+}

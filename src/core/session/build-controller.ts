@@ -1,0 +1,456 @@
+import type { AgentEvent } from '../agent/agent-types.js';
+import { emptyBuildSection, type BuildSection, type TaskRecord } from '../build/build-record.js';
+import { boardLines, renderBuildReport, renderDecisions, renderGraphWithStatuses } from '../build/build-report.js';
+import { BuildRun, type BuildEnding, type BuildProgress } from '../build/build-run.js';
+import { blankRecord } from '../build/task-outcome.js';
+import { formatUsd } from '../budget/cost.js';
+import type { BuildAction } from '../commands/types.js';
+import { errorMessage } from '../errors.js';
+import { parseTaskGraph } from '../task-graph/parse-task-graph.js';
+import type { TaskGraph } from '../task-graph/task.js';
+import { createSessionApprover } from '../tools/approvals.js';
+import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
+import { entry, type EntryInput } from '../transcript.js';
+import { STAGE_INPUTS } from './kickoff.js';
+import type { OpenProject } from './open-project.js';
+import type { SessionPorts } from './ports.js';
+import { describeTaskEnd, dirtyTreePrompt, endingMessage, toolActivity } from './build-messages.js';
+
+/** What the build controller needs from the session. */
+export interface BuildHost {
+  emit(input: EntryInput): void;
+  /** The live area: the task board while the build runs, undefined after. */
+  live(text: string | undefined): void;
+  bell(): void;
+  /** The project's stage or records changed: registry and status bar. */
+  changed(project: OpenProject): Promise<void>;
+  pause(reason: string): Promise<void>;
+}
+
+type Waiting =
+  | { readonly kind: 'dirty'; readonly project: OpenProject; readonly files: readonly string[] }
+  | { readonly kind: 'approval'; readonly resolve: (decision: ApprovalDecision) => void }
+  | { readonly kind: 'continue'; readonly resolve: () => void };
+
+/**
+ * The Builder as the person meets it: the dirty-tree choice before anything moves, the build
+ * run with its live board, the decisions queue, !retry/!skip/!autonomy/!continue, and
+ * BUILD_REPORT.md when every task is DONE or skipped.
+ */
+export class BuildController {
+  private run: BuildRun | undefined;
+  private runDone: Promise<void> | undefined;
+  private controller: AbortController | undefined;
+  private waiting: Waiting | undefined;
+  private wake: (() => void) | undefined;
+  private readonly activity = new Map<string, string>();
+  private persistChain: Promise<void> = Promise.resolve();
+  private readonly approver = createSessionApprover((request) => this.askPerson(request));
+
+  constructor(
+    private readonly ports: SessionPorts,
+    private readonly host: BuildHost,
+  ) {}
+
+  running(): boolean {
+    return this.run !== undefined;
+  }
+
+  waitingFor(): string | undefined {
+    switch (this.waiting?.kind) {
+      case undefined:
+        return undefined;
+      case 'dirty':
+        return 'commit, aside or cancel';
+      case 'approval':
+        return 'y/n/a for the Builder';
+      case 'continue':
+        return '!continue';
+    }
+  }
+
+  /** Starts (or goes on with) the build of the project's task graph. Resolves when it settles or waits for the person. */
+  async start(project: OpenProject): Promise<void> {
+    if (this.run) {
+      this.host.emit(entry.info('The build is already running.'));
+      return this.settled();
+    }
+    const build = this.ports.build;
+    if (!build || !this.ports.agents) {
+      this.host.emit(entry.warning('The Builder cannot run in this session (no agent runtime). Nothing was changed.'));
+      return;
+    }
+    const readiness = await this.ports.agents.check();
+    if (readiness.unavailable) {
+      this.host.emit(entry.warning(`The Builder cannot start: ${readiness.unavailable}`));
+      return;
+    }
+    const status = await build.git.status(project.handoff.project.path);
+    if (!status.ok) {
+      this.host.emit(entry.error(`The Builder cannot start: ${status.error.message}${status.error.hint ? ` ${status.error.hint}` : ''}`));
+      return;
+    }
+    if (!status.value.clean) {
+      const files = [...new Set([...status.value.staged, ...status.value.modified, ...status.value.untracked, ...status.value.conflicted])];
+      this.waiting = { kind: 'dirty', project, files };
+      this.host.emit(entry.warning(dirtyTreePrompt(project.handoff.project.path, files)));
+      this.host.bell();
+      return;
+    }
+    await this.launch(project);
+    return this.settled();
+  }
+
+  /** A plain line while the controller waits for the person. False when it was not waiting for text. */
+  async answer(text: string): Promise<boolean> {
+    const waiting = this.waiting;
+    if (!waiting || waiting.kind === 'continue') return false;
+    const answer = text.trim().toLowerCase();
+    if (waiting.kind === 'approval') {
+      const decision: ApprovalDecision | undefined =
+        answer === 'y' || answer === 'yes' ? 'yes' : answer === 'n' || answer === 'no' ? 'no' : answer === 'a' || answer === 'always' ? 'always' : undefined;
+      if (!decision) {
+        this.host.emit(entry.error('Answer y (yes), n (no) or a (always for this session).'));
+        return true;
+      }
+      this.waiting = undefined;
+      waiting.resolve(decision);
+      await this.settled();
+      return true;
+    }
+    return this.chooseForDirtyTree(waiting, answer).then(() => true);
+  }
+
+  /** One of !decide, !retry, !skip (confirmed), !autonomy, !continue, or !build in a later stage. */
+  async act(project: OpenProject, action: BuildAction): Promise<void> {
+    switch (action.kind) {
+      case 'start':
+        return this.start(project);
+      case 'continue': {
+        if (this.waiting?.kind === 'continue') {
+          const { resolve } = this.waiting;
+          this.waiting = undefined;
+          resolve();
+          return this.settled();
+        }
+        return this.start(project);
+      }
+      case 'autonomy': {
+        await this.saveSection(project, (s) => ({ ...s, autonomy: action.mode }));
+        this.host.emit(
+          entry.success(
+            action.mode === 'per_task'
+              ? 'Autonomy per_task: the Builder stops after each task with its report until you type !continue.'
+              : 'Autonomy end_only: the Builder goes on from task to task and reports at the end.',
+          ),
+        );
+        return;
+      }
+      case 'decide':
+        return this.decide(project, action.id, action.answer);
+      case 'retry':
+        return this.requeue(project, action.taskId, ['BLOCKED', 'STALLED', 'NEEDS_CONTEXT', 'SKIPPED', 'IN-PROGRESS'], 'PENDING', 'retry');
+      case 'accept':
+        return this.requeue(project, action.taskId, ['BLOCKED', 'STALLED'], 'SKIPPED', 'accept');
+    }
+  }
+
+  /** `!skip TASK-NNN` after the person confirmed. */
+  async skip(project: OpenProject, taskId: string): Promise<void> {
+    return this.requeue(project, taskId, ['PENDING', 'BLOCKED', 'STALLED', 'NEEDS_CONTEXT', 'IN-PROGRESS'], 'SKIPPED', 'skip');
+  }
+
+  /** Ctrl+C or !pause: stops the running tasks (they restart from their checkpoint later). */
+  cancel(): boolean {
+    if (this.waiting?.kind === 'approval') {
+      this.waiting.resolve('no');
+      this.waiting = undefined;
+    }
+    if (this.waiting?.kind === 'continue') {
+      this.waiting.resolve();
+      this.waiting = undefined;
+    }
+    if (this.waiting?.kind === 'dirty') {
+      this.waiting = undefined;
+      this.host.emit(entry.info('Build not started; your files are as they were.'));
+      return true;
+    }
+    if (!this.controller) return false;
+    this.controller.abort();
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    this.cancel();
+    await this.runDone;
+  }
+
+  /** Resolves once the build is not working (ended, or waiting for the person). */
+  settled(): Promise<void> {
+    const done = this.runDone;
+    if (!done || this.waiting) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      void done.then(resolve);
+    });
+  }
+
+  private async chooseForDirtyTree(waiting: Extract<Waiting, { kind: 'dirty' }>, answer: string): Promise<void> {
+    const build = this.ports.build!;
+    const dir = waiting.project.handoff.project.path;
+    if (answer === 'cancel' || answer === 'c' || answer === 'no') {
+      this.waiting = undefined;
+      this.host.emit(entry.info('Build not started; your files are exactly as they were. Commit or move them, then type !continue.'));
+      return;
+    }
+    if (answer === 'commit') {
+      this.waiting = undefined;
+      const committed = await build.git.commitPersonWork(dir, 'Work in progress before the CodeSleuth build');
+      if (!committed.ok) {
+        this.host.emit(entry.error(`Could not commit your changes: ${committed.error.message}. Nothing was changed; commit them yourself, then type !continue.`));
+        return;
+      }
+      this.host.emit(entry.success(`Committed your changes as ${committed.value.slice(0, 12)} ("Work in progress before the CodeSleuth build").`));
+    } else if (answer === 'aside') {
+      this.waiting = undefined;
+      const saved = await build.git.setAsideWork(dir, 'before-build');
+      if (!saved.ok) {
+        this.host.emit(entry.error(`Could not set your changes aside: ${saved.error.message}. Nothing was lost; commit them yourself, then type !continue.`));
+        return;
+      }
+      await this.saveSection(waiting.project, (s) => ({ ...s, snapshot: { ref: saved.value.ref, files: [...saved.value.files], restore: saved.value.restoreInstructions } }));
+      this.host.emit(entry.success(`Your changes (${saved.value.files.length} files) are saved at ${saved.value.ref} and set aside. To get them back:\n${saved.value.restoreInstructions}`));
+    } else {
+      this.host.emit(entry.error('Type commit (commit them as your own commit first), aside (save them to a safety ref and set them aside) or cancel.'));
+      return;
+    }
+    await this.launch(waiting.project);
+    await this.settled();
+  }
+
+  private async launch(project: OpenProject): Promise<void> {
+    const build = this.ports.build!;
+    const graph = await this.readGraph(project);
+    if (!graph) return;
+    const section = project.handoff.build ?? emptyBuildSection();
+    const pruned = await build.git.pruneStale(project.handoff.project.path, this.branchPrefix(project));
+    if (pruned.ok && pruned.value.removedWorktrees.length > 0) {
+      this.host.emit(entry.info(`Cleaned up ${pruned.value.removedWorktrees.length} worktree(s) left by an earlier run.`));
+    }
+    const context = await this.context(project);
+    const controller = new AbortController();
+    this.controller = controller;
+    const run = new BuildRun(
+      {
+        execute: (task, dir, hooks) =>
+          build.execute({
+            projectId: project.id,
+            task,
+            dir,
+            context,
+            ...(section.gateCommands ? { gateCommands: section.gateCommands } : {}),
+            signal: hooks.signal,
+            approve: this.approver.approve,
+            onEvent: hooks.onEvent,
+          }),
+        git: build.git,
+        persist: (progress) => this.persist(project, graph, progress),
+        now: () => this.ports.env.now(),
+        every: build.every,
+        costOf: build.costOf,
+      },
+      {
+        graph,
+        projectDir: project.handoff.project.path,
+        worktreeRoot: build.worktreeRoot(project.id),
+        branchPrefix: this.branchPrefix(project),
+        maxWorkers: build.maxWorkers,
+        patrol: build.patrol,
+        signal: controller.signal,
+      },
+      { records: project.handoff.tasks, decisions: section.decisions },
+      {
+        taskStarted: (taskId, where) => {
+          this.activity.set(taskId, where === 'worktree' ? 'starting in its worktree' : 'starting');
+          this.refreshBoard(graph);
+        },
+        taskEvent: (taskId, event) => this.onTaskEvent(graph, taskId, event),
+        taskFinished: (record, result) => {
+          this.activity.delete(record.id);
+          this.host.emit(describeTaskEnd(record, result));
+          this.refreshBoard(graph);
+        },
+        note: (tone, text) => this.host.emit(tone === 'warning' ? entry.warning(text) : entry.info(text)),
+        afterTask: (record) => this.holdAfter(project, record),
+      },
+    );
+    this.run = run;
+    const open = graph.tasks.filter((t) => !['DONE', 'SKIPPED'].includes(project.handoff.tasks.find((r) => r.id === t.id)?.status ?? '')).length;
+    this.host.emit(entry.info(`Builder (agent 3) is building ${open} task${open === 1 ? '' : 's'} with up to ${build.maxWorkers} at once. Ctrl+C stops it; finished tasks stay committed.`));
+    this.refreshBoard(graph);
+    this.runDone = run
+      .run()
+      .then((ending) => this.finish(project, graph, ending))
+      .catch((error: unknown) => {
+        this.host.emit(entry.error(`The build stopped: ${errorMessage(error)}. Finished tasks are committed; type !continue to go on.`));
+      })
+      .finally(() => {
+        this.run = undefined;
+        this.controller = undefined;
+        this.host.live(undefined);
+        this.wake?.();
+      });
+  }
+
+  private async finish(project: OpenProject, graph: TaskGraph, ending: BuildEnding): Promise<void> {
+    await this.persistChain;
+    this.host.live(undefined);
+    if (ending.kind === 'complete') {
+      const completedAt = this.ports.env.now().toISOString();
+      const section = project.handoff.build ?? emptyBuildSection();
+      const report = renderBuildReport({ projectName: project.handoff.project.name, graph, records: project.handoff.tasks, decisions: section.decisions, completedAt });
+      await this.ports.projects.writeArtifact(project.id, 'BUILD_REPORT.md', report);
+      await this.saveSection(project, (s) => ({ ...s, completedAt }));
+      if (project.position().stage === 'building') await project.reachMilestone('built', 'build complete');
+      await this.host.changed(project);
+    }
+    if (ending.kind === 'budget') await this.host.pause('budget');
+    const spent = project.handoff.tasks.reduce((sum, r) => sum + r.costUsd, 0);
+    this.host.emit(endingMessage(ending, project, this.ports.projects.artifactPath(project.id, 'BUILD_REPORT.md'), formatUsd(spent)));
+    this.host.bell();
+  }
+
+  private async holdAfter(project: OpenProject, record: TaskRecord): Promise<void> {
+    if ((project.handoff.build?.autonomy ?? 'end_only') !== 'per_task') return;
+    await new Promise<void>((resolve) => {
+      this.waiting = { kind: 'continue', resolve };
+      this.host.emit(entry.warning(`${record.id} is DONE (per_task autonomy). Read its report above, then type !continue for the next task.`));
+      this.host.bell();
+      this.wake?.();
+    });
+  }
+
+  private async decide(project: OpenProject, id: string, answer: string): Promise<void> {
+    const decisions = project.handoff.build?.decisions ?? [];
+    const decision = decisions.find((d) => d.id.toLowerCase() === id.toLowerCase());
+    if (!decision) {
+      const open = decisions.filter((d) => d.answer === undefined).map((d) => d.id);
+      this.host.emit(entry.error(`There is no decision ${id}. ${open.length > 0 ? `Open: ${open.join(', ')}.` : 'No decision is open.'} !status lists them.`));
+      return;
+    }
+    if (decision.answer !== undefined) {
+      this.host.emit(entry.error(`${decision.id} was already answered: "${decision.answer}".`));
+      return;
+    }
+    const at = this.ports.env.now().toISOString();
+    const updated = decisions.map((d) => (d.id === decision.id ? { ...d, answer, answeredAt: at } : d));
+    const stillOpen = updated.some((d) => d.taskId === decision.taskId && d.answer === undefined);
+    await this.change(project, (progress) => ({
+      decisions: updated,
+      records: progress.records.map((r) => (r.id === decision.taskId && r.status === 'NEEDS_CONTEXT' && !stillOpen ? { ...r, status: 'PENDING' as const } : r)),
+    }));
+    this.host.emit(entry.success(`${decision.id} answered. ${stillOpen ? `${decision.taskId} still has open questions.` : `${decision.taskId} goes on with your answer.`}`));
+    if (!stillOpen && !this.run) await this.start(project);
+  }
+
+  private async requeue(project: OpenProject, taskId: string, from: readonly string[], to: 'PENDING' | 'SKIPPED', verb: string): Promise<void> {
+    const graph = await this.readGraph(project);
+    if (!graph) return;
+    const id = taskId.toUpperCase();
+    if (!graph.tasks.some((t) => t.id === id)) {
+      this.host.emit(entry.error(`There is no ${id} in TASK-GRAPH.md. !state lists the tasks.`));
+      return;
+    }
+    const current = project.handoff.tasks.find((r) => r.id === id)?.status ?? 'PENDING';
+    if (!from.includes(current) || (this.run?.runningTasks().includes(id) ?? false)) {
+      this.host.emit(entry.error(`${id} is ${this.run?.runningTasks().includes(id) ? 'running' : current}; !${verb} works on a task that is ${from.join(', ')}.`));
+      return;
+    }
+    await this.change(project, (progress) => {
+      const existing = progress.records.find((r) => r.id === id);
+      const records = existing ? progress.records.map((r) => (r.id === id ? { ...r, status: to } : r)) : [...progress.records, { ...blankRecord(id), status: to }];
+      return { ...progress, records };
+    });
+    if (to === 'SKIPPED') {
+      const dependents = graph.tasks.filter((t) => t.depends_on.includes(id)).map((t) => t.id);
+      this.host.emit(entry.success(`${id} is SKIPPED.${dependents.length > 0 ? ` Marked for your attention: ${dependents.join(', ')} depend on it and will be built without it.` : ''}`));
+    } else {
+      this.host.emit(entry.success(`${id} is queued again; it restarts from the last checkpoint.`));
+    }
+    if (!this.run) await this.start(project);
+  }
+
+  /** Changes records/decisions: through the running build when there is one, else straight into HANDOFF.json. */
+  private async change(project: OpenProject, change: (progress: BuildProgress) => BuildProgress): Promise<void> {
+    if (this.run) {
+      await this.run.update(change);
+      return;
+    }
+    const graph = await this.readGraph(project);
+    const section = project.handoff.build ?? emptyBuildSection();
+    const next = change({ records: project.handoff.tasks, decisions: section.decisions });
+    if (graph) await this.persist(project, graph, next);
+  }
+
+  private persist(project: OpenProject, graph: TaskGraph, progress: BuildProgress): Promise<void> {
+    const records = [...progress.records];
+    const decisions = [...progress.decisions];
+    this.persistChain = this.persistChain.then(async () => {
+      await project.update((h) => ({ ...h, tasks: records, build: { ...(h.build ?? emptyBuildSection()), decisions } }));
+      await this.ports.projects.writeArtifact(project.id, 'TASK-GRAPH.md', renderGraphWithStatuses(graph, records));
+      if (decisions.length > 0) await this.ports.projects.writeArtifact(project.id, 'DECISIONS.md', renderDecisions(decisions));
+    });
+    return this.persistChain;
+  }
+
+  private async saveSection(project: OpenProject, change: (section: BuildSection) => BuildSection): Promise<void> {
+    await this.persistChain;
+    await project.update((h) => ({ ...h, build: change(h.build ?? emptyBuildSection()) }));
+  }
+
+  private async readGraph(project: OpenProject): Promise<TaskGraph | undefined> {
+    const read = await this.ports.projects.readArtifact(project.id, 'TASK-GRAPH.md');
+    const parsed = read.kind === 'ok' ? parseTaskGraph(read.text) : undefined;
+    if (!parsed?.ok) {
+      this.host.emit(entry.error(`TASK-GRAPH.md ${read.kind === 'missing' ? 'does not exist' : 'does not parse'}; the Builder cannot run. Type !status to see why.`));
+      return undefined;
+    }
+    return parsed.graph;
+  }
+
+  private async context(project: OpenProject): Promise<{ name: string; text: string }[]> {
+    const inputs: { name: string; text: string }[] = [];
+    for (const name of STAGE_INPUTS.building) {
+      const read = await this.ports.projects.readArtifact(project.id, name);
+      if (read.kind === 'ok') inputs.push({ name, text: read.text });
+    }
+    return inputs;
+  }
+
+  private branchPrefix(project: OpenProject): string {
+    return `codesleuth/${project.id}/`;
+  }
+
+  private onTaskEvent(graph: TaskGraph, taskId: string, event: AgentEvent): void {
+    const doing = toolActivity(event);
+    if (doing === undefined) return;
+    this.activity.set(taskId, doing);
+    this.refreshBoard(graph);
+  }
+
+  private refreshBoard(graph: TaskGraph): void {
+    const records = this.run?.progress().records ?? [];
+    const lines = boardLines(graph, records, this.activity, this.ports.env.now().getTime());
+    this.host.live(['Task board', ...lines].join('\n'));
+  }
+
+  private askPerson(request: ApprovalRequest): Promise<ApprovalDecision> {
+    return new Promise((resolve) => {
+      this.waiting = { kind: 'approval', resolve };
+      const detail = request.detail ? `\n${request.detail}` : '';
+      this.host.emit(entry.warning(`The Builder asks to ${request.kind}: ${request.action}\n${request.reason}${detail}\nAllow? (y = yes, n = no, a = always for this session)`));
+      this.host.bell();
+      this.wake?.();
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import type { AgentEvent, UsageEvent } from '../agent/agent-types.js';
+import type { GateCommand } from '../build/gate-commands.js';
+import type { PatrolConfig } from '../build/patrol.js';
+import type { TaskResult } from '../build/task-runner.js';
+import type { BuildGitPort } from '../build/build-run.js';
+import type { GitPort } from '../git/ports.js';
+import type { Task } from '../task-graph/task.js';
+import type { ApproveFn } from '../tools/types.js';
+
+/** One task for the Builder: where it runs and how the person is reached. */
+export interface TaskExecution {
+  readonly projectId: string;
+  readonly task: Task;
+  /** The task's work directory: the project, or the project inside a worktree. */
+  readonly dir: string;
+  /** Approved artifacts the Builder works from. */
+  readonly context: readonly { readonly name: string; readonly text: string }[];
+  /** The person's fixed gate commands; absent: read from the project each time. */
+  readonly gateCommands?: readonly GateCommand[];
+  readonly signal: AbortSignal;
+  readonly approve: ApproveFn;
+  readonly onEvent: (event: AgentEvent) => void;
+}
+
+/** What the Builder needs from the outside world; wired in the composition root. */
+export interface BuildEnvironmentPort {
+  readonly git: BuildGitPort & Pick<GitPort, 'commitPersonWork' | 'pruneStale'>;
+  /** Runs one task to a commit or to why it stopped (runTask over the real Builder, gates, reviewer and git). */
+  execute(request: TaskExecution): Promise<TaskResult>;
+  /** Where a project's task worktrees go (outside the person's repository). */
+  worktreeRoot(projectId: string): string;
+  readonly maxWorkers: number;
+  readonly patrol: PatrolConfig;
+  every(ms: number, fn: () => void): () => void;
+  /** What a model call cost in US dollars (0 when the model's price is unknown). */
+  costOf(event: UsageEvent): number;
+}

@@ -1,0 +1,126 @@
+import { lstat, mkdir, readFile, symlink, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { effectiveGateCommands, type GateCommand } from '../core/build/gate-commands.js';
+import { errorMessage } from '../core/errors.js';
+import type { GitPort } from '../core/git/ports.js';
+import { coveragePlanFor, parseCoveragePercent } from '../core/release/coverage.js';
+import type { CleanRun, CoverageResult } from '../core/release/release-checks.js';
+import type { ReleaseChecksPort } from '../core/session/release-port.js';
+import { loadGateCommands } from '../build/load-gate-commands.js';
+import { runGateCommands } from '../build/run-gate-commands.js';
+import { runCommand, type CommandRunner } from '../sandbox/process-runner.js';
+import { runSecurityScanners } from '../scanners/run-scanners.js';
+
+/**
+ * The release checks over a real project. The clean run checks out HEAD into a fresh git
+ * worktree outside the person's repository, so an uncommitted fix cannot make a committed
+ * failure pass; the project's installed node_modules (never committed) is linked in, so the
+ * checks need no network. The worktree and its branch are removed afterwards, whatever happened.
+ */
+
+export interface ReleaseChecksOptions {
+  readonly git: GitPort;
+  /** config/settings.json coverage_threshold, in percent. */
+  readonly coverageThreshold: number;
+  /** Time limit of each gate command and of the coverage run. */
+  readonly timeoutMs?: number;
+  readonly runner?: CommandRunner;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly now?: () => Date;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+async function exists(file: string): Promise<boolean> {
+  return lstat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function readPackageJson(dir: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The scanners and the clean-worktree run, as the session's ReleaseChecksPort. */
+export function createReleaseChecks(options: ReleaseChecksOptions): ReleaseChecksPort {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const run = options.runner ?? runCommand;
+  const now = options.now ?? (() => new Date());
+  const envOption = options.env === undefined ? {} : { env: options.env };
+
+  async function measureCoverage(dir: string, signal: AbortSignal | undefined): Promise<CoverageResult> {
+    const threshold = options.coverageThreshold;
+    const plan = coveragePlanFor(await readPackageJson(dir));
+    if (plan.kind === 'unsupported') return { kind: 'not-measured', reason: plan.reason, threshold };
+    const result = await run({ command: plan.command, cwd: dir, timeoutMs, maxOutputBytes: 4 * 1024 * 1024, ...envOption, ...(signal ? { signal } : {}) });
+    if (result.spawnError !== undefined) return { kind: 'not-measured', reason: `\`${plan.command}\` could not start: ${result.spawnError}`, threshold };
+    if (result.timedOut) return { kind: 'not-measured', reason: `\`${plan.command}\` did not finish within ${Math.round(timeoutMs / 1000)} s`, threshold };
+    const percent = parseCoveragePercent(result.output);
+    if (percent === undefined) {
+      const exit = result.exitCode === 0 ? '' : ` (it exited with ${result.exitCode ?? 'a signal'})`;
+      return { kind: 'not-measured', reason: `\`${plan.command}\` printed no "all files" coverage line${exit}`, threshold };
+    }
+    return { kind: 'measured', command: plan.command, percent, threshold };
+  }
+
+  return {
+    async scan(projectPath, signal) {
+      const result = await runSecurityScanners(projectPath, { ...envOption, ...(signal ? { signal } : {}) });
+      return { findings: result.findings, notes: result.notes };
+    },
+
+    async cleanRun({ projectPath, worktreeDir, gateCommands, signal }): Promise<CleanRun> {
+      const notRun = { source: 'none' as const, commands: [] as GateCommand[], receipts: [] };
+      const noCoverage = (reason: string): CoverageResult => ({ kind: 'not-measured', reason, threshold: options.coverageThreshold });
+      const branch = `codesleuth/verify-${now().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}`;
+      try {
+        await mkdir(path.dirname(worktreeDir), { recursive: true });
+      } catch (error) {
+        return { worktree: { ok: false, message: `could not create ${path.dirname(worktreeDir)}: ${errorMessage(error)}` }, gates: notRun, coverage: noCoverage('no clean worktree') };
+      }
+      const added = await options.git.addWorktree(projectPath, { branch, base: 'HEAD', dir: worktreeDir });
+      if (!added.ok) {
+        const message = `${added.error.message}${added.error.hint ? ` ${added.error.hint}` : ''}`;
+        return { worktree: { ok: false, message }, gates: notRun, coverage: noCoverage('no clean worktree') };
+      }
+      const dir = added.value.dir;
+      const commit = added.value.head ?? undefined;
+      const modules = path.join(dir, 'node_modules');
+      let linked = false;
+      let result: CleanRun;
+      try {
+        if ((await exists(path.join(projectPath, 'node_modules'))) && !(await exists(modules))) {
+          await symlink(path.join(projectPath, 'node_modules'), modules, 'junction');
+          linked = true;
+        }
+        const detected = await loadGateCommands(dir);
+        const commands = effectiveGateCommands(detected, gateCommands);
+        const receipts = commands.length === 0 ? [] : await runGateCommands(dir, commands, { timeoutMs, ...envOption, ...(signal ? { signal } : {}), now, ...(options.runner ? { runner: options.runner } : {}) });
+        const coverage = await measureCoverage(dir, signal);
+        result = {
+          ...(commit ? { commit } : {}),
+          worktree: { ok: true, message: `HEAD ${commit?.slice(0, 12) ?? ''} checked out at ${dir}${linked ? " (the project's node_modules linked in)" : ''}` },
+          gates: {
+            source: gateCommands ? 'override' : commands.length > 0 ? 'detected' : 'none',
+            commands: commands.map((c) => ({ name: c.name, command: c.command })),
+            receipts,
+            ...(detected.problem && !gateCommands ? { problem: detected.problem } : {}),
+          },
+          coverage,
+        };
+      } catch (error) {
+        result = { ...(commit ? { commit } : {}), worktree: { ok: false, message: `the checks could not run in ${dir}: ${errorMessage(error)}` }, gates: notRun, coverage: noCoverage('the checks could not run') };
+      }
+      if (linked) await unlink(modules).catch(() => undefined);
+      // The branch only marks the checkout; it and the worktree go, even if the tests left files behind.
+      const removed = await options.git.removeWorktree(projectPath, dir, { deleteBranch: true, force: true });
+      const cleanup = removed.ok ? '; removed afterwards' : `; it could not be removed (${removed.error.message}): remove it with \`git worktree remove --force ${dir}\``;
+      return { ...result, worktree: { ...result.worktree, message: `${result.worktree.message}${cleanup}` } };
+    },
+  };
+}

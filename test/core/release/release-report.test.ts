@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createBuiltinRegistry } from '../../../src/core/commands/defs/index.js';
+import { parseInput } from '../../../src/core/commands/parser.js';
+import type { CommandContext } from '../../../src/core/commands/types.js';
+import { coveragePlanFor, parseCoveragePercent } from '../../../src/core/release/coverage.js';
+import { runtimeHoldReasons, type ReleaseChecks } from '../../../src/core/release/release-checks.js';
+import { releaseVerdict, reportQaInputSchema, type ReportQaInput } from '../../../src/core/release/release-report.js';
+import { checkTaskEvidence } from '../../../src/core/release/task-evidence.js';
+import { RELEASE_BLOCKING_SEVERITIES } from '../../../src/core/security/gate.js';
+
+const pass = { status: 'pass' as const, evidence: 'seen' };
+const qa: ReportQaInput = {
+  checklist: { readme: pass, how_to_run: pass, version: pass, licence: pass, changelog: pass },
+  qa: [{ criterion: 'a list can be created', result: 'passed', evidence: 'created one' }],
+};
+
+function checks(overrides: { coverage?: ReleaseChecks['clean']['coverage']; exitCode?: number } = {}): ReleaseChecks {
+  return {
+    at: 't',
+    clean: {
+      commit: 'abcdef123456',
+      worktree: { ok: true, message: 'ok' },
+      gates: { source: 'detected', commands: [{ name: 'test', command: 'npm test' }], receipts: [{ gate: 'test', command: 'npm test', exitCode: overrides.exitCode ?? 0, timedOut: false, durationMs: 1, outputSha256: 'x', outputTail: '', at: 't' }] },
+      coverage: overrides.coverage ?? { kind: 'measured', command: 'npm run coverage', percent: 80, threshold: 80 },
+    },
+    tasks: { ok: true, done: [], excused: [], problems: [] },
+    security: { ok: true, reason: 'no open finding' },
+  };
+}
+
+describe('the release verdict', () => {
+  it('is SHIP only when every check, criterion and checklist item passes (coverage exactly at the threshold passes)', () => {
+    expect(releaseVerdict(checks(), qa)).toEqual({ verdict: 'SHIP', reasons: [] });
+  });
+
+  it.each([
+    ['coverage below the threshold', checks({ coverage: { kind: 'measured', command: 'c', percent: 79.99, threshold: 80 } }), qa, 'coverage 79.99% is below the threshold of 80%'],
+    ['a failing gate in the clean worktree', checks({ exitCode: 1 }), qa, 'gate `test` (`npm test`) failed in a clean worktree of commit abcdef123456: exit 1'],
+    ['a failed checklist item', checks(), { ...qa, checklist: { ...qa.checklist, licence: { status: 'fail' as const, evidence: 'no LICENSE file' } } }, 'checklist: Licence — no LICENSE file'],
+    ['a failed criterion', checks(), { ...qa, qa: [{ criterion: 'lists sync', result: 'failed' as const, evidence: 'no sync' }] }, 'QA: "lists sync" failed — no sync'],
+    ['missing runtime checks', undefined, qa, "the runtime's checks are missing"],
+  ])('is HOLD with %s', (_what, runtime, report, reason) => {
+    const verdict = releaseVerdict(runtime, report);
+    expect(verdict.verdict).toBe('HOLD');
+    expect(verdict.reasons.join('\n')).toContain(reason);
+  });
+
+  it('says coverage could not be measured without holding for it', () => {
+    const unmeasured = checks({ coverage: { kind: 'not-measured', reason: 'no coverage script', threshold: 80 } });
+    expect(runtimeHoldReasons(unmeasured)).toEqual([]);
+  });
+
+  it('needs every checklist item and at least one criterion', () => {
+    expect(reportQaInputSchema.safeParse({ ...qa, checklist: { readme: pass } }).success).toBe(false);
+    expect(reportQaInputSchema.safeParse({ ...qa, qa: [] }).success).toBe(false);
+  });
+});
+
+describe('coverage', () => {
+  it('uses the coverage script, or node --test with coverage, and says why not otherwise', () => {
+    expect(coveragePlanFor({ scripts: { coverage: 'c8 npm test', test: 'node --test' } })).toEqual({ kind: 'command', command: 'npm run coverage' });
+    expect(coveragePlanFor({ scripts: { test: 'node --test test/' } })).toEqual({ kind: 'command', command: 'node --test --experimental-test-coverage test/' });
+    expect(coveragePlanFor({ scripts: { test: 'jest' } }).kind).toBe('unsupported');
+  });
+
+  it('reads the "all files" line of node and istanbul reports', () => {
+    expect(parseCoveragePercent('# all files | 87.50 |  75.00 | 100.00 |')).toBe(87.5);
+    expect(parseCoveragePercent('All files |   66.6 |    50 |')).toBe(66.6);
+    expect(parseCoveragePercent('tests 3 pass 3')).toBeUndefined();
+  });
+});
+
+describe('task evidence', () => {
+  const task = (id: string) => ({ id, title: id, description: 'd', acceptance_criteria: ['c'], output_files: ['f'], depends_on: [], size: 'S' as const, status: 'DONE' as const });
+  const receipt = { gate: 'test', command: 'npm test', exitCode: 0, timedOut: false, durationMs: 1, outputSha256: 'x', outputTail: '', at: 't' };
+  const record = (id: string, status: 'DONE' | 'BLOCKED' | 'SKIPPED', receipts = [receipt]) => ({ id, status, attempts: 1, concerns: [], receipts, changedFiles: [], inputTokens: 0, outputTokens: 0, costUsd: 0, reviewRounds: 0 });
+  it('accepts DONE with receipts, skipped and accepted BLOCKED tasks; names the rest', () => {
+    const graph = { tasks: [task('TASK-001'), task('TASK-002'), task('TASK-003'), task('TASK-004'), task('TASK-005')] };
+    const evidence = checkTaskEvidence(graph, [record('TASK-001', 'DONE'), record('TASK-002', 'DONE', []), record('TASK-003', 'SKIPPED'), record('TASK-004', 'BLOCKED')], ['TASK-004']);
+    expect(evidence.ok).toBe(false);
+    expect(evidence.problems).toEqual(['TASK-002 is DONE but has no receipts', 'TASK-005 (TASK-005) was never built: no record in HANDOFF.json']);
+    expect(evidence.excused).toHaveLength(2);
+  });
+});
+
+describe('the review commands', () => {
+  const registry = createBuiltinRegistry();
+  const run = (line: string, stage: 'critique' | 'security' | 'verification' | 'maintenance') => {
+    const parsed = parseInput(line, registry, { kind: 'project', stage, paused: false });
+    if (parsed.kind !== 'command') return parsed;
+    return parsed.definition.run({ args: parsed.args, registry, project: { position: { stage, paused: false } } } as unknown as CommandContext);
+  };
+  it.each([
+    ['!critic fix', 'critique', { kind: 'review', action: { kind: 'critic-fix' } }],
+    ['!security fix', 'security', { kind: 'review', action: { kind: 'security-fix' } }],
+    ['!security accept AGENT-001 only used offline', 'security', { kind: 'review', action: { kind: 'security-accept', findingId: 'AGENT-001', reason: 'only used offline' } }],
+    ['!verify', 'security', { kind: 'gate', gate: 'verify' }],
+    ['!verify', 'maintenance', { kind: 'review', action: { kind: 'reverify' } }],
+    ['!security', 'critique', { kind: 'gate', gate: 'security' }],
+  ] as const)('%s in %s', (line, stage, expected) => {
+    expect(run(line, stage)).toEqual(expected);
+  });
+
+  it('refuses an acceptance without a reason, and unknown words', () => {
+    expect(JSON.stringify(run('!security accept AGENT-001', 'security'))).toContain('needs a written reason');
+    expect(run('!critic now', 'critique')).toMatchObject({ kind: 'message', failed: true });
+  });
+});
+
+describe('blocking severities', () => {
+  it('are the ones rules/security-domains.md lists, so the agent and the !verify guard agree', () => {
+    const rule = readFileSync('rules/security-domains.md', 'utf8');
+    const listed = /blocking: \[([^\]]*)\]/.exec(rule)![1]!.split(',').map((s) => s.trim().toUpperCase());
+    expect([...RELEASE_BLOCKING_SEVERITIES]).toEqual(listed);
+  });
+});

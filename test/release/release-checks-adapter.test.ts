@@ -1,0 +1,102 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { releaseVerdict } from '../../src/core/release/release-report.js';
+import { runtimeHoldReasons, type ReleaseChecks } from '../../src/core/release/release-checks.js';
+import { createGitPort } from '../../src/git/git-port.js';
+import { createReleaseChecks } from '../../src/release/release-checks-adapter.js';
+import { runCommand } from '../../src/sandbox/process-runner.js';
+import { createTempRepo, PLANTED, type TempRepo } from '../scanners/temp-repo.js';
+
+let repo: TempRepo | undefined;
+afterEach(async () => {
+  await repo?.cleanup();
+  repo = undefined;
+});
+
+const SUM = 'export function sum(a, b) {\n  return a + b;\n}\n';
+const FAILING_TEST = "import test from 'node:test';\nimport assert from 'node:assert';\nimport { sum } from '../src/sum.js';\ntest('sum', () => assert.equal(sum(2, 2), 5));\n";
+const PASSING_TEST = FAILING_TEST.replace('5));', '4));');
+
+async function nodeProject(test: string): Promise<TempRepo> {
+  repo = await createTempRepo();
+  await repo.write('package.json', JSON.stringify({ name: 'demo', version: '1.0.0', type: 'module', scripts: { test: 'node --test' } }, null, 2));
+  await repo.write('src/sum.js', SUM);
+  await repo.write('test/sum.test.js', test);
+  repo.commit('initial');
+  return repo;
+}
+
+const checks = () => createReleaseChecks({ git: createGitPort(), coverageThreshold: 80, timeoutMs: 60_000 });
+
+function withClean(clean: ReleaseChecks['clean']): ReleaseChecks {
+  return { at: 't', clean, tasks: { ok: true, done: [], excused: [], problems: [] }, security: { ok: true, reason: 'no open finding' } };
+}
+
+const report = {
+  checklist: Object.fromEntries(['readme', 'how_to_run', 'version', 'licence', 'changelog'].map((k) => [k, { status: 'pass', evidence: 'seen' }])) as never,
+  qa: [{ criterion: 'sum adds', result: 'passed' as const, evidence: 'ran it' }],
+};
+
+describe('the clean-worktree release run', () => {
+  it('holds the release when the committed test fails, though an uncommitted fix passes in the working tree', async () => {
+    const project = await nodeProject(FAILING_TEST);
+    await project.write('test/sum.test.js', PASSING_TEST); // uncommitted
+    const working = await runCommand({ command: 'npm test', cwd: project.root, timeoutMs: 60_000, maxOutputBytes: 1 << 20 });
+    expect(working.exitCode).toBe(0);
+
+    const worktreeDir = path.join(path.dirname(project.root), 'artifacts', 'worktrees', 'verify-1');
+    const clean = await checks().cleanRun({ projectPath: project.root, worktreeDir });
+    expect(clean.worktree.ok).toBe(true);
+    expect(clean.commit).toBe(project.git('rev-parse', 'HEAD'));
+    expect(clean.gates.commands).toEqual([{ name: 'test', command: 'npm test' }]);
+    expect(clean.gates.receipts[0]?.exitCode).not.toBe(0);
+
+    const reasons = runtimeHoldReasons(withClean(clean));
+    expect(reasons[0]).toMatch(/^gate `test` \(`npm test`\) failed in a clean worktree of commit [0-9a-f]{12}/);
+    expect(releaseVerdict(withClean(clean), report).verdict).toBe('HOLD');
+    // The worktree and its branch are gone; the person's work is untouched.
+    expect(await readdir(path.dirname(worktreeDir))).toEqual([]);
+    expect(project.git('branch', '--list', 'codesleuth/*')).toBe('');
+    expect(project.git('status', '--porcelain')).toBe('M test/sum.test.js');
+  }, 120_000);
+
+  it('ships a committed passing suite, with coverage measured by node --test', async () => {
+    const project = await nodeProject(PASSING_TEST);
+    const clean = await checks().cleanRun({ projectPath: project.root, worktreeDir: path.join(path.dirname(project.root), 'wt') });
+    expect(clean.gates.receipts.map((r) => r.exitCode)).toEqual([0]);
+    expect(clean.coverage).toMatchObject({ kind: 'measured', command: 'node --test --experimental-test-coverage', threshold: 80 });
+    expect(clean.coverage.kind === 'measured' && clean.coverage.percent).toBeGreaterThanOrEqual(80);
+    expect(releaseVerdict(withClean(clean), report)).toEqual({ verdict: 'SHIP', reasons: [] });
+  }, 120_000);
+
+  it("runs the person's gate override instead of package.json's, and says when a project cannot be checked out", async () => {
+    const project = await nodeProject(FAILING_TEST);
+    const clean = await checks().cleanRun({ projectPath: project.root, worktreeDir: path.join(path.dirname(project.root), 'wt'), gateCommands: [{ name: 'check', command: 'test -f src/sum.js' }] });
+    expect(clean.gates).toMatchObject({ source: 'override', commands: [{ name: 'check', command: 'test -f src/sum.js' }] });
+    expect(clean.gates.receipts[0]?.exitCode).toBe(0);
+
+    const plain = await createTempRepo({ git: false });
+    try {
+      const refused = await checks().cleanRun({ projectPath: plain.root, worktreeDir: path.join(path.dirname(plain.root), 'wt') });
+      expect(refused.worktree.ok).toBe(false);
+      expect(runtimeHoldReasons(withClean(refused))[0]).toContain("the build's HEAD could not be checked out into a clean worktree");
+    } finally {
+      await plain.cleanup();
+    }
+  }, 120_000);
+});
+
+describe('the scanners through the release port', () => {
+  it('find a planted AWS-style key and an eval of the request body at their file:line', async () => {
+    repo = await createTempRepo();
+    await repo.write('config.js', `// settings\nexport const key = '${PLANTED.awsKeyId}';\n`);
+    await repo.write('src/server.js', `app.post('/run', (req, res) => {\n  res.send(String(${PLANTED.evalOnRequest}));\n});\n`);
+    repo.commit('add');
+    const result = await checks().scan(repo.root);
+    const at = result.findings.map((f) => `${f.file}:${f.line}:${f.severity}`);
+    expect(at).toContain('config.js:2:CRITICAL');
+    expect(at.some((a) => a.startsWith('src/server.js:2:'))).toBe(true);
+    expect(result.notes.some((n) => n.scanner === 'deps' && !n.ran)).toBe(true);
+  }, 60_000);
+});
