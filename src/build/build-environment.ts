@@ -28,10 +28,9 @@ export interface BuildEnvironmentDeps {
  * artifacts, outside the person's repository.
  */
 export function createBuildEnvironment(deps: BuildEnvironmentDeps): BuildEnvironmentPort {
-  let pricing: PricingFile | undefined;
-  void loadPricing(deps).then((read) => {
-    if (read.kind === 'ok') pricing = read.value;
-  });
+  // Read when the first task starts, not at start-up: most sessions never build.
+  let pricing: Promise<PricingFile | undefined> | undefined;
+  let prices: PricingFile | undefined;
   return {
     git: deps.git,
     maxWorkers: deps.settings.max_workers,
@@ -43,10 +42,12 @@ export function createBuildEnvironment(deps: BuildEnvironmentDeps): BuildEnviron
       return () => clearInterval(timer);
     },
     costOf(event) {
-      const price = pricing ? lookupPrice(pricing, event.model) : undefined;
+      const price = prices ? lookupPrice(prices, event.model) : undefined;
       return price?.kind === 'ok' ? costOf(event.usage, price.price) : 0;
     },
     async execute(request) {
+      pricing ??= loadPricing(deps).then((read) => (read.kind === 'ok' ? read.value : undefined));
+      prices = await pricing;
       const builder = builderFromRuntime(deps.runtime, {
         projectId: request.projectId,
         projectPath: request.dir,

@@ -2,7 +2,7 @@ import { formatUsd } from '../budget/cost.js';
 import type { TaskGraph, TaskStatus } from '../task-graph/task.js';
 import { renderTaskGraph } from '../task-graph/render-task-graph.js';
 import { oneLine, table } from '../verdicts/markdown.js';
-import type { BuildTaskStatus, Decision, TaskRecord } from './build-record.js';
+import type { Decision, TaskRecord } from './build-record.js';
 import { formatDuration, renderReceiptSummary } from './receipts.js';
 
 /*
@@ -34,11 +34,6 @@ export function graphStatusOf(record: TaskRecord | undefined): TaskStatus {
 export function renderGraphWithStatuses(graph: TaskGraph, records: readonly TaskRecord[]): string {
   const byId = new Map(records.map((r) => [r.id, r]));
   return renderTaskGraph({ ...graph, tasks: graph.tasks.map((t) => ({ ...t, status: graphStatusOf(byId.get(t.id)) })) });
-}
-
-/** Status per task id, PENDING for tasks without a record. */
-export function statusOfTask(records: readonly TaskRecord[], id: string): BuildTaskStatus {
-  return records.find((r) => r.id === id)?.status ?? 'PENDING';
 }
 
 /** One line per task for the live board: status, what it is doing, time and cost. */

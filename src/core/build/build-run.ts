@@ -4,6 +4,7 @@ import type { Task, TaskGraph, TaskStatus } from '../task-graph/task.js';
 import type { Decision, TaskRecord } from './build-record.js';
 import { Patrol, type PatrolConfig } from './patrol.js';
 import { compareTaskIds, nextAssignments, type ScheduleState } from './scheduler.js';
+import { projectPrefix } from './task-files.js';
 import type { TaskResult } from './task-runner.js';
 import { recordFromResult, startedRecord } from './task-outcome.js';
 
@@ -247,12 +248,13 @@ export class BuildRun {
     const status = await this.ports.git.status(this.options.projectDir);
     if (!status.ok) return this.finish(task, { kind: 'crashed', message: status.error.message });
     const root = status.value.root;
-    const prefix = this.options.projectDir === root ? '' : this.options.projectDir.slice(root.length + 1);
+    const prefix = projectPrefix(root, this.options.projectDir);
+    if (prefix === undefined) return this.finish(task, { kind: 'crashed', message: `${this.options.projectDir} is not inside the repository at ${root} as written (open the project by its real path)` });
     const branch = `${this.options.branchPrefix}${task.id.toLowerCase()}-${attempt}`;
     const dir = `${this.options.worktreeRoot}/${task.id}-${attempt}`;
     const added = await this.ports.git.addWorktree(root, { branch, base: 'HEAD', dir });
     if (!added.ok) return this.finish(task, { kind: 'crashed', message: `could not create its worktree: ${added.error.message}` });
-    const workDir = prefix === '' ? added.value.dir : `${added.value.dir}/${prefix}`;
+    const workDir = `${added.value.dir}/${prefix}`.replace(/\/+$/, '');
     const result = await this.ports.execute(taskWithDecisions(task, this.decisions), workDir, this.hooks(task.id, controller));
     if (result.kind !== 'done') {
       const removed = await this.ports.git.removeWorktree(root, added.value.dir, { deleteBranch: true, force: true });
@@ -311,7 +313,7 @@ export class BuildRun {
     await this.save();
     const result = ending.kind === 'result' ? ending.result : undefined;
     const failed = record.status === 'BLOCKED' || record.status === 'STALLED';
-    if (record.status !== 'IN-PROGRESS') this.patrol.observe({ type: 'task_finished', taskId: task.id, outcome: record.status === 'DONE' ? 'done' : failed ? 'failed' : 'done' });
+    if (record.status !== 'IN-PROGRESS') this.patrol.observe({ type: 'task_finished', taskId: task.id, outcome: failed ? 'failed' : 'done' });
     if (result?.kind === 'budget_refused') this.stop ??= { kind: 'budget', message: result.message };
     const build = this.patrol.verdict().build;
     if (build.kind === 'paused') this.stop ??= { kind: 'paused', reason: build.reason };

@@ -69,15 +69,13 @@ export function reasonOf(result: TaskResult): string {
 /** Turns a task's ending into its record (and, for questions, new decisions). */
 export function recordFromResult(
   previous: TaskRecord,
-  ending: TaskEnding,
+  ending: Exclude<TaskEnding, { kind: 'requeue' }>,
   context: { readonly now: string; readonly decisions: readonly Decision[]; readonly stalled?: StalledTask | { readonly kind: 'ok' } },
 ): { record: TaskRecord; decisions: Decision[] } {
   const decisions = [...context.decisions];
   const finished = { ...previous, finishedAt: context.now };
   const aside = (text: string, ref?: string) => (ref ? `${text} What it left in the project is kept at ${ref}.` : text);
   switch (ending.kind) {
-    case 'requeue':
-      return { record: { ...previous, status: 'PENDING' }, decisions };
     case 'conflict':
       return {
         record: { ...finished, status: 'BLOCKED', reason: `its work conflicts with tasks landed before it (${ending.files.join(', ')}), twice. Resolve by hand, or !retry ${previous.id} / !skip ${previous.id}.` },

@@ -42,7 +42,6 @@ export type BuildAction =
   | { readonly kind: 'start' }
   | { readonly kind: 'decide'; readonly id: string; readonly answer: string }
   | { readonly kind: 'retry'; readonly taskId: string }
-  | { readonly kind: 'accept'; readonly taskId: string }
   | { readonly kind: 'autonomy'; readonly mode: AutonomyMode }
   | { readonly kind: 'continue' };
 

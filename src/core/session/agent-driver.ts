@@ -3,7 +3,7 @@ import type { AgentEvent, AgentOutcome } from '../agent/agent-types.js';
 import { errorMessage } from '../errors.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
 import type { ChatMessage } from '../provider/types.js';
-import { createSessionApprover } from '../tools/approvals.js';
+import { APPROVAL_ANSWER_HINT, approvalQuestion, createSessionApprover, parseApprovalAnswer } from '../tools/approvals.js';
 import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { AgentRuntimePort, ProjectStorePort } from './ports.js';
@@ -231,18 +231,15 @@ export class AgentDriver {
     return new Promise((resolve) => {
       this.flush();
       this.waiting = { kind: 'approval', request, resolve };
-      const detail = request.detail ? `\n${request.detail}` : '';
-      this.hooks.emit(entry.warning(`The agent asks to ${request.kind}: ${request.action}\n${request.reason}${detail}\nAllow? (y = yes, n = no, a = always for this session)`));
+      this.hooks.emit(entry.warning(approvalQuestion('The agent', request)));
       this.wake?.();
     });
   }
 
   private answerApproval(waiting: Extract<Waiting, { kind: 'approval' }>, text: string): Promise<void> {
-    const answer = text.trim().toLowerCase();
-    const decision: ApprovalDecision | undefined =
-      answer === 'y' || answer === 'yes' ? 'yes' : answer === 'n' || answer === 'no' ? 'no' : answer === 'a' || answer === 'always' ? 'always' : undefined;
+    const decision = parseApprovalAnswer(text);
     if (!decision) {
-      this.hooks.emit(entry.error('Answer y (yes), n (no) or a (always for this session).'));
+      this.hooks.emit(entry.error(APPROVAL_ANSWER_HINT));
       return Promise.resolve();
     }
     this.waiting = undefined;

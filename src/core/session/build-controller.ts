@@ -8,10 +8,9 @@ import type { BuildAction } from '../commands/types.js';
 import { errorMessage } from '../errors.js';
 import { parseTaskGraph } from '../task-graph/parse-task-graph.js';
 import type { TaskGraph } from '../task-graph/task.js';
-import { createSessionApprover } from '../tools/approvals.js';
+import { APPROVAL_ANSWER_HINT, approvalQuestion, createSessionApprover, parseApprovalAnswer } from '../tools/approvals.js';
 import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
 import { entry, type EntryInput } from '../transcript.js';
-import { STAGE_INPUTS } from './kickoff.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
 import { describeTaskEnd, dirtyTreePrompt, endingMessage, toolActivity } from './build-messages.js';
@@ -25,6 +24,8 @@ export interface BuildHost {
   /** The project's stage or records changed: registry and status bar. */
   changed(project: OpenProject): Promise<void>;
   pause(reason: string): Promise<void>;
+  /** What the Builder works from: the project brief and the approved design (the stage agents' context). */
+  context(): Promise<{ name: string; text: string }[]>;
 }
 
 type Waiting =
@@ -105,12 +106,10 @@ export class BuildController {
   async answer(text: string): Promise<boolean> {
     const waiting = this.waiting;
     if (!waiting || waiting.kind === 'continue') return false;
-    const answer = text.trim().toLowerCase();
     if (waiting.kind === 'approval') {
-      const decision: ApprovalDecision | undefined =
-        answer === 'y' || answer === 'yes' ? 'yes' : answer === 'n' || answer === 'no' ? 'no' : answer === 'a' || answer === 'always' ? 'always' : undefined;
+      const decision = parseApprovalAnswer(text);
       if (!decision) {
-        this.host.emit(entry.error('Answer y (yes), n (no) or a (always for this session).'));
+        this.host.emit(entry.error(APPROVAL_ANSWER_HINT));
         return true;
       }
       this.waiting = undefined;
@@ -118,7 +117,7 @@ export class BuildController {
       await this.settled();
       return true;
     }
-    return this.chooseForDirtyTree(waiting, answer).then(() => true);
+    return this.chooseForDirtyTree(waiting, text.trim().toLowerCase()).then(() => true);
   }
 
   /** One of !decide, !retry, !skip (confirmed), !autonomy, !continue, or !build in a later stage. */
@@ -150,8 +149,6 @@ export class BuildController {
         return this.decide(project, action.id, action.answer);
       case 'retry':
         return this.requeue(project, action.taskId, ['BLOCKED', 'STALLED', 'NEEDS_CONTEXT', 'SKIPPED', 'IN-PROGRESS'], 'PENDING', 'retry');
-      case 'accept':
-        return this.requeue(project, action.taskId, ['BLOCKED', 'STALLED'], 'SKIPPED', 'accept');
     }
   }
 
@@ -237,7 +234,7 @@ export class BuildController {
     if (pruned.ok && pruned.value.removedWorktrees.length > 0) {
       this.host.emit(entry.info(`Cleaned up ${pruned.value.removedWorktrees.length} worktree(s) left by an earlier run.`));
     }
-    const context = await this.context(project);
+    const context = await this.host.context();
     const controller = new AbortController();
     this.controller = controller;
     const run = new BuildRun(
@@ -418,15 +415,6 @@ export class BuildController {
     return parsed.graph;
   }
 
-  private async context(project: OpenProject): Promise<{ name: string; text: string }[]> {
-    const inputs: { name: string; text: string }[] = [];
-    for (const name of STAGE_INPUTS.building) {
-      const read = await this.ports.projects.readArtifact(project.id, name);
-      if (read.kind === 'ok') inputs.push({ name, text: read.text });
-    }
-    return inputs;
-  }
-
   private branchPrefix(project: OpenProject): string {
     return `codesleuth/${project.id}/`;
   }
@@ -447,8 +435,7 @@ export class BuildController {
   private askPerson(request: ApprovalRequest): Promise<ApprovalDecision> {
     return new Promise((resolve) => {
       this.waiting = { kind: 'approval', resolve };
-      const detail = request.detail ? `\n${request.detail}` : '';
-      this.host.emit(entry.warning(`The Builder asks to ${request.kind}: ${request.action}\n${request.reason}${detail}\nAllow? (y = yes, n = no, a = always for this session)`));
+      this.host.emit(entry.warning(approvalQuestion('The Builder', request)));
       this.host.bell();
       this.wake?.();
     });

@@ -9,14 +9,17 @@ import type { RegisteredProject } from '../context/context.schema.js';
 import { errorMessage } from '../errors.js';
 import { STAGE_INFO, agentLabel } from '../pipeline/stages.js';
 import type { Platform } from '../platforms/platform.schema.js';
-import { entry, type EntryInput, type TranscriptEntry } from '../transcript.js';
-import { formatProblems } from '../validation.js';
+import { entry, type EntryInput } from '../transcript.js';
 import { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
 import { openNewProject, resumeProject, type DraftProject } from './project-lifecycle.js';
-import { WELCOME_QUESTIONS, bannerBlocks, buildTargetsBlock, resumeMenu, setupBlock } from './startup-blocks.js';
+import { WELCOME_QUESTIONS, bannerBlocks, buildTargetsBlock, resumeMenu } from './startup-blocks.js';
 import { BuildController } from './build-controller.js';
 import { GateKeeper } from './gate-keeper.js';
+import { checkSetup } from './setup-check.js';
+import type { SessionEvent, SessionStatus, SubmitOutcome } from './session-events.js';
+
+export type { SessionEvent, SessionStatus, SubmitOutcome } from './session-events.js';
 import { StageAgents } from './stage-agents.js';
 import { answerWelcome, askDirectoryAgain, welcomeWaitingFor, type WelcomeStep } from './welcome-flow.js';
 
@@ -36,32 +39,6 @@ function cancelledMessage(action: ConfirmAction): string {
     case 'reset':
       return 'Reset cancelled; nothing changed.';
   }
-}
-
-/** What the status bar shows. */
-export interface SessionStatus {
-  readonly project?: string;
-  readonly stage?: string;
-  readonly agent: string;
-  readonly budget: string;
-  /** How close spending is to the cap: the status bar warns from 80 %. */
-  readonly budgetTier: 'ok' | 'warning' | 'exhausted';
-  readonly waitingFor?: string;
-}
-
-/** What the UI and the headless runner hear from the session: one stream for both. */
-export type SessionEvent =
-  | { readonly type: 'entry'; readonly entry: TranscriptEntry }
-  | { readonly type: 'status'; readonly status: SessionStatus }
-  /** The agent's text while it streams in (or the Builder's task board); undefined once it became an entry. */
-  | { readonly type: 'live'; readonly text: string | undefined }
-  /** Something waits for the person: the terminal bell. */
-  | { readonly type: 'bell' };
-
-/** How one submitted line ended: `ok` is false when it printed an error. */
-export interface SubmitOutcome {
-  readonly ok: boolean;
-  readonly quit: boolean;
 }
 
 /**
@@ -84,31 +61,22 @@ export class Session {
   ) {
     this.agents = new StageAgents(ports, {
       emit: (input) => this.emit(input),
-      live: (text) => {
-        for (const listener of this.listeners) listener({ type: 'live', text });
-      },
+      live: (text) => this.broadcast({ type: 'live', text }),
       project: () => this.project,
       pause: (reason) => this.pauseFor(reason),
       milestone: async (milestone, label) => {
         const project = this.project;
         if (!project) return;
         await project.reachMilestone(milestone, label);
-        await this.registerQuietly(project);
-        this.emitStatus();
+        await this.registerAndShow(project);
       },
     });
     this.builder = new BuildController(ports, {
       emit: (input) => this.emit(input),
-      live: (text) => {
-        for (const listener of this.listeners) listener({ type: 'live', text });
-      },
-      bell: () => {
-        for (const listener of this.listeners) listener({ type: 'bell' });
-      },
-      changed: async (project) => {
-        await this.registerQuietly(project);
-        this.emitStatus();
-      },
+      live: (text) => this.broadcast({ type: 'live', text }),
+      bell: () => this.broadcast({ type: 'bell' }),
+      changed: (project) => this.registerAndShow(project),
+      context: () => this.agents.context('building'),
       pause: (reason) => this.pauseFor(reason),
     });
     this.gates = new GateKeeper(ports, {
@@ -118,8 +86,7 @@ export class Session {
         this.emit(entry.warning('Start the build with this plan? Type yes to start, anything else to stay in Planning.'));
       },
       moved: async (project, to) => {
-        await this.registerQuietly(project);
-        this.emitStatus();
+        await this.registerAndShow(project);
         // The Builder is the runtime's own loop over the task graph, not a free-running agent.
         if (to === 'building') await this.builder.start(project);
         else await this.agents.kickoff(to);
@@ -303,45 +270,22 @@ export class Session {
       return;
     }
     this.dialog = { kind: 'none' };
-    const context = await this.ports.config.readContext();
-    switch (context.kind) {
-      case 'missing':
-        this.emit(setupBlock(`${context.file} does not exist`));
-        return;
-      case 'unreadable':
-        this.emit(entry.error(`Cannot read ${context.file}: ${context.message}. Check its permissions, then type \`Start agent 0\` again.`));
-        return;
-      case 'invalid':
-        this.emit(
-          entry.error(
-            `${context.file} is not valid:\n${formatProblems(context.problems)}\nNothing was changed. Fix the field, or move the file aside and run \`bash SETUP.sh\` to create a fresh one.`,
-          ),
-        );
-        return;
-      case 'ok':
-        break;
-    }
-    if (!context.value._setup_complete) {
-      this.emit(setupBlock(`${context.file} says _setup_complete is false`));
-      return;
-    }
-    const platforms = await this.ports.config.readPlatforms();
-    if (platforms.kind !== 'ok') {
-      const why = platforms.kind === 'invalid' ? formatProblems(platforms.problems) : platforms.kind === 'unreadable' ? platforms.message : 'the file is missing';
-      this.emit(entry.error(`Cannot load the build targets from ${platforms.file}: ${why}\nRestore it from the CodeSleuth install (git checkout config/platforms.json).`));
+    const setup = await checkSetup(this.ports.config);
+    if (!setup.ok) {
+      this.emit(setup.block);
       return;
     }
     // Broken agent files and a missing API key are said once, up front.
     await this.agents.check();
-    const projects = context.value.registered_projects;
+    const projects = setup.context.registered_projects;
     if (projects.length > 0) {
-      this.dialog = { kind: 'resume-menu', projects, platforms: platforms.value };
+      this.dialog = { kind: 'resume-menu', projects, platforms: setup.platforms };
       this.emit(resumeMenu(projects));
       return;
     }
     this.emit(entry.success('✓ Setup verified — no registered projects found. Starting a new project.'));
-    for (const block of bannerBlocks(context.value, this.registry)) this.emit(block);
-    this.beginWelcome(platforms.value);
+    for (const block of bannerBlocks(setup.context, this.registry)) this.emit(block);
+    this.beginWelcome(setup.platforms);
   }
 
   private beginWelcome(platforms: readonly Platform[]): void {
@@ -479,6 +423,11 @@ export class Session {
     const project = this.project;
     if (!project || project.position().paused) return;
     await project.send({ type: 'PAUSE' }, `pause (${reason})`);
+    await this.registerAndShow(project);
+  }
+
+  /** The project moved or reached a milestone: mirror it into the registry, refresh the status bar. */
+  private async registerAndShow(project: OpenProject): Promise<void> {
     await this.registerQuietly(project);
     this.emitStatus();
   }
@@ -524,12 +473,14 @@ export class Session {
 
   private emit(input: EntryInput): void {
     if (input.tone === 'error') this.errorsThisLine++;
-    const e: TranscriptEntry = { ...input, id: this.nextId++ };
-    for (const listener of this.listeners) listener({ type: 'entry', entry: e });
+    this.broadcast({ type: 'entry', entry: { ...input, id: this.nextId++ } });
   }
 
   private emitStatus(): void {
-    const status = this.status();
-    for (const listener of this.listeners) listener({ type: 'status', status });
+    this.broadcast({ type: 'status', status: this.status() });
+  }
+
+  private broadcast(event: SessionEvent): void {
+    for (const listener of this.listeners) listener(event);
   }
 }

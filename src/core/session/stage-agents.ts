@@ -77,7 +77,7 @@ export class StageAgents {
           emit: (input) => host.emit(input),
           live: (text) => host.live(text),
           outcome: (stage, outcome) => this.onOutcome(stage, outcome),
-          context: (stage) => this.contextFor(stage),
+          context: (stage) => this.context(stage),
         })
       : undefined;
     this.stages = new ReviewStages(ports, { emit: (input) => host.emit(input), milestone: (m, label) => host.milestone(m, label) });
@@ -241,7 +241,7 @@ export class StageAgents {
     const stage = project.position().stage;
     try {
       const messages = await this.driver.conversation(project.id, stage);
-      return await this.ports.agents.contextUse({ stage, projectPath: project.handoff.project.path, messages, context: await this.contextFor(stage) });
+      return await this.ports.agents.contextUse({ stage, projectPath: project.handoff.project.path, messages, context: await this.context(stage) });
     } catch {
       // An estimate is a nicety: !budget still shows the money without it.
       return undefined;
@@ -252,7 +252,8 @@ export class StageAgents {
     this.driver?.forget(projectId);
   }
 
-  private async contextFor(stage: Stage): Promise<{ name: string; text: string }[]> {
+  /** What a stage's agent works from: the project brief, the stage's approved artifacts, its runtime checks. */
+  async context(stage: Stage): Promise<{ name: string; text: string }[]> {
     const project = this.host.project();
     if (!project) return [];
     const inputs: { name: string; text: string }[] = [await this.projectBrief(project)];

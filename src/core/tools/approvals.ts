@@ -41,3 +41,21 @@ export function createSessionApprover(ask: ApproveFn): SessionApprover {
     forget: () => always.clear(),
   };
 }
+
+/** What the person is asked before an action the policy wants a person to decide; `who` names the asker. */
+export function approvalQuestion(who: string, request: ApprovalRequest): string {
+  const detail = request.detail ? `\n${request.detail}` : '';
+  return `${who} asks to ${request.kind}: ${request.action}\n${request.reason}${detail}\nAllow? (y = yes, n = no, a = always for this session)`;
+}
+
+/** The person's answer to an approval question; undefined when it is none of y/n/a. */
+export function parseApprovalAnswer(text: string): ApprovalDecision | undefined {
+  const answer = text.trim().toLowerCase();
+  if (answer === 'y' || answer === 'yes') return 'yes';
+  if (answer === 'n' || answer === 'no') return 'no';
+  if (answer === 'a' || answer === 'always') return 'always';
+  return undefined;
+}
+
+/** Said when the answer was none of them. */
+export const APPROVAL_ANSWER_HINT = 'Answer y (yes), n (no) or a (always for this session).';

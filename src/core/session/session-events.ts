@@ -1,0 +1,27 @@
+import type { TranscriptEntry } from '../transcript.js';
+
+/** What the status bar shows. */
+export interface SessionStatus {
+  readonly project?: string;
+  readonly stage?: string;
+  readonly agent: string;
+  readonly budget: string;
+  /** How close spending is to the cap: the status bar warns from 80 %. */
+  readonly budgetTier: 'ok' | 'warning' | 'exhausted';
+  readonly waitingFor?: string;
+}
+
+/** What the UI and the headless runner hear from the session: one stream for both. */
+export type SessionEvent =
+  | { readonly type: 'entry'; readonly entry: TranscriptEntry }
+  | { readonly type: 'status'; readonly status: SessionStatus }
+  /** The agent's text while it streams in (or the Builder's task board); undefined once it became an entry. */
+  | { readonly type: 'live'; readonly text: string | undefined }
+  /** Something waits for the person: the terminal bell. */
+  | { readonly type: 'bell' };
+
+/** How one submitted line ended: `ok` is false when it printed an error. */
+export interface SubmitOutcome {
+  readonly ok: boolean;
+  readonly quit: boolean;
+}
