@@ -1,8 +1,10 @@
-// The Builder's scheduler on a fake clock: a generated 60-task plan is "built" by
-// simulateBuild (the real nextAssignments decides what starts; every task takes a fixed time
-// per size) with max_workers 1, 2 and 4, and each makespan is compared with the lower bound
-// max(critical path, total work / workers). The TypeScript sources are bundled with esbuild
-// at the start, so this needs no build step.
+// The Builder's scheduling, twice over a generated 60-task plan with max_workers 1, 2 and 4:
+// - on a fake clock: simulateBuild (the real nextAssignments decides what starts; every task
+//   takes a fixed time per size);
+// - on the real clock: the real BuildRun (worktrees, merge queue, saves, patrol) with ports
+//   whose "model" takes a fixed latency per task size and whose git answers at once.
+// Each makespan is compared with the lower bound max(critical path, total work / workers).
+// The TypeScript sources are bundled with esbuild at the start, so this needs no build step.
 import { pathToFileURL } from 'node:url';
 import { loadSource } from './lib/load-source.mjs';
 
@@ -10,12 +12,15 @@ const GOAL_RATIO = 1.15;
 const WORKERS = [1, 2, 4];
 /** Minutes a task of each size takes in the simulation. */
 const MINUTES = { S: 10, M: 25, L: 60, XL: 120 };
+/** Real milliseconds of fake model latency per simulated minute in the BuildRun pass. */
+const MS_PER_MINUTE = 2;
 
 /** Bundles the simulator, the scheduler and the graph validator (and zod) into one module. */
 async function loadBuilder() {
   return loadSource('build-schedule', [
         "export { simulateBuild, makespanLowerBound, criticalPathLength, totalWork } from './src/core/build/simulate-build.ts';",
         "export { validateTaskGraph } from './src/core/task-graph/validate-task-graph.ts';",
+        "export { BuildRun } from './src/core/build/build-run.ts';",
   ]);
 }
 
@@ -108,7 +113,7 @@ export function generatePlan() {
 }
 
 export async function benchBuildSchedule({ log = () => undefined } = {}) {
-  const { simulateBuild, makespanLowerBound, criticalPathLength, totalWork, validateTaskGraph } = await loadBuilder();
+  const { simulateBuild, makespanLowerBound, criticalPathLength, totalWork, validateTaskGraph, BuildRun } = await loadBuilder();
   const graph = generatePlan();
   const problems = validateTaskGraph(graph);
   if (problems.length > 0) throw new Error(`the generated plan is not valid: ${problems[0].message}`);
@@ -136,7 +141,63 @@ export async function benchBuildSchedule({ log = () => undefined } = {}) {
       status: ratio <= GOAL_RATIO ? 'PASS' : 'MISS',
     });
   }
+  for (const workers of WORKERS) {
+    const makespan = await timedBuild(BuildRun, graph, workers, durationOf);
+    const bound = makespanLowerBound(graph, workers, durationOf) * MS_PER_MINUTE;
+    const ratio = makespan / bound;
+    log(`BuildRun workers ${workers}: ${makespan.toFixed(0)} ms, bound ${bound.toFixed(0)} ms, ratio ${ratio.toFixed(3)}`);
+    rows.push({
+      name: `BuildRun makespan ÷ lower bound, max_workers ${workers} (${MS_PER_MINUTE} ms per minute of latency)`,
+      value: `${ratio.toFixed(3)}× (${makespan.toFixed(0)} / ${bound.toFixed(0)} ms)`,
+      goal: `≤ ${GOAL_RATIO}×`,
+      status: ratio <= GOAL_RATIO ? 'PASS' : 'MISS',
+    });
+  }
   return rows;
+}
+
+const ok = (value) => ({ ok: true, value });
+
+/**
+ * The real BuildRun over ports that do no work: each task "runs" for its size's latency and
+ * reports DONE with a passing receipt; git is instant. Returns the wall-clock makespan in ms.
+ */
+async function timedBuild(BuildRun, graph, workers, durationOf) {
+  const git = {
+    status: async (root) => ok({ root, branch: 'main', head: 'a'.repeat(40), modified: [], staged: [], untracked: [], conflicted: [], operation: null, clean: true }),
+    addWorktree: async (_repo, request) => ok({ dir: request.dir, head: 'a'.repeat(40), branch: request.branch, main: false, locked: false, prunable: false }),
+    removeWorktree: async (_repo, dir) => ok({ dir, branch: null, branchDeleted: true, snapshot: null }),
+    mergeBranch: async () => ok({ kind: 'merged', sha: 'c'.repeat(40) }),
+    setAsideWork: async () => ({ ok: false, error: { kind: 'nothing-to-save', message: 'clean' } }),
+  };
+  const at = new Date().toISOString();
+  const receipt = { gate: 'test', command: 'npm test', exitCode: 0, timedOut: false, durationMs: 1, outputSha256: '0'.repeat(64), outputTail: 'ok', at };
+  const ports = {
+    async execute(task) {
+      await new Promise((resolve) => setTimeout(resolve, durationOf(task) * MS_PER_MINUTE));
+      return {
+        kind: 'done', taskId: task.id, messages: [], agentRuns: 1, gateRuns: [[receipt]], reportedFiles: [], snapshot: null, startedAt: at, finishedAt: at,
+        sha: 'b'.repeat(40), receipts: [receipt], summary: 'built', concerns: [], changedFiles: task.output_files, heldBack: [], unattributed: [], reviewRounds: 0,
+      };
+    },
+    git,
+    persist: async () => undefined,
+    now: () => new Date(),
+    every: () => () => undefined,
+    costOf: () => 0,
+  };
+  const observer = { taskStarted() {}, taskEvent() {}, taskFinished() {}, note() {} };
+  const run = new BuildRun(
+    ports,
+    { graph, projectDir: '/bench/project', worktreeRoot: '/bench/worktrees', branchPrefix: 'codesleuth/bench/', maxWorkers: workers, patrol: { taskTimeLimitMs: 3_600_000 }, signal: new AbortController().signal },
+    { records: [], decisions: [] },
+    observer,
+  );
+  const started = performance.now();
+  const ending = await run.run();
+  const elapsed = performance.now() - started;
+  if (ending.kind !== 'complete') throw new Error(`the BuildRun pass ended ${ending.kind}`);
+  return elapsed;
 }
 
 // `node bench/build-schedule.mjs` runs this benchmark alone.
