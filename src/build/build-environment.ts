@@ -62,7 +62,13 @@ export function createBuildEnvironment(deps: BuildEnvironmentDeps): BuildEnviron
       });
       // The review gate: agent 4 reads the task's files in its work dir (spec compliance, then quality).
       const review = reviewPortsFor(deps.runtime, { projectId: request.projectId, projectPath: request.dir, context: request.context, signal: request.signal, approve: request.approve });
-      return runTask(request.task, { builder, gates, git: deps.git, clock: { now: deps.now }, ...review }, { projectDir: request.dir, signal: request.signal, onEvent: request.onEvent });
+      return runTask(request.task, { builder, gates, git: deps.git, clock: { now: deps.now }, ...review }, {
+        projectDir: request.dir,
+        signal: request.signal,
+        onEvent: request.onEvent,
+        onReviewEvent: request.onReviewEvent,
+        onPhase: request.onPhase,
+      });
     },
   };
 }

@@ -3,7 +3,7 @@ import type { TaskGraph, TaskStatus } from '../task-graph/task.js';
 import { renderTaskGraph } from '../task-graph/render-task-graph.js';
 import { oneLine, table } from '../verdicts/markdown.js';
 import type { Decision, TaskRecord } from './build-record.js';
-import { formatDuration, renderReceiptSummary } from './receipts.js';
+import { renderReceiptSummary } from './receipts.js';
 
 /*
  * What the build shows: TASK-GRAPH.md with each task's status, the live board's lines, and
@@ -36,6 +36,12 @@ export function renderGraphWithStatuses(graph: TaskGraph, records: readonly Task
   return renderTaskGraph({ ...graph, tasks: graph.tasks.map((t) => ({ ...t, status: graphStatusOf(byId.get(t.id)) })) });
 }
 
+/** Whole seconds, so a board refreshed every second moves steadily: "0 s", "42 s", "3 min 05 s". */
+export function elapsedText(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1_000));
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
 /** One line per task for the live board: status, what it is doing, time and cost. */
 export function boardLines(
   graph: TaskGraph,
@@ -47,8 +53,8 @@ export function boardLines(
   return graph.tasks.map((task) => {
     const record = byId.get(task.id);
     const status = record?.status ?? 'PENDING';
-    const elapsed = record?.startedAt && status === 'IN-PROGRESS' ? ` ${formatDuration(nowMs - Date.parse(record.startedAt))}` : '';
-    const cost = record && record.costUsd > 0 ? ` ${formatUsd(record.costUsd)}` : '';
+    const elapsed = record?.startedAt && status === 'IN-PROGRESS' ? ` · ${elapsedText(nowMs - Date.parse(record.startedAt))}` : '';
+    const cost = record && record.costUsd > 0 ? ` · ${formatUsd(record.costUsd)}` : '';
     const doing = status === 'IN-PROGRESS' ? activity.get(task.id) : status === 'DONE' ? record?.sha?.slice(0, 8) : record?.reason;
     return `${task.id} ${status.padEnd(13)} ${oneLine(task.title).slice(0, 40)}${elapsed}${cost}${doing ? ` — ${oneLine(doing).slice(0, 80)}` : ''}`;
   });

@@ -5,7 +5,7 @@ import type { Decision, TaskRecord } from './build-record.js';
 import { Patrol, type PatrolConfig } from './patrol.js';
 import { compareTaskIds, nextAssignments, type ScheduleState } from './scheduler.js';
 import { projectPrefix } from './task-files.js';
-import type { TaskResult } from './task-runner.js';
+import type { TaskPhase, TaskResult } from './task-runner.js';
 import { recordFromResult, startedRecord } from './task-outcome.js';
 
 /*
@@ -19,7 +19,11 @@ import { recordFromResult, startedRecord } from './task-outcome.js';
 /** How a task's agent events reach the person while it runs. */
 export interface TaskHooks {
   readonly signal: AbortSignal;
+  /** The Builder's events: usage, and what the patrol watches. */
   onEvent(event: AgentEvent): void;
+  /** The reviewer's events: usage and the board; a reviewer only reads, so the patrol's no-progress count skips them. */
+  onReviewEvent(event: AgentEvent): void;
+  onPhase(phase: TaskPhase): void;
 }
 
 /** The git operations the build needs. */
@@ -52,6 +56,8 @@ export interface BuildProgress {
 export interface BuildObserver {
   taskStarted(taskId: string, where: 'project' | 'worktree'): void;
   taskEvent(taskId: string, event: AgentEvent): void;
+  /** The task moved on: Builder, gates, review, commit. */
+  taskPhase?(taskId: string, phase: TaskPhase): void;
   taskFinished(record: TaskRecord, result: TaskResult): void;
   note(tone: 'info' | 'warning', text: string): void;
   /** `per_task` autonomy: resolves when the person types !continue (or the build is stopped). */
@@ -229,6 +235,11 @@ export class BuildRun {
         this.observer.taskEvent(taskId, event);
         this.checkPatrol();
       },
+      onReviewEvent: (event) => {
+        if (event.type === 'usage') this.addUsage(taskId, event);
+        this.observer.taskEvent(taskId, event);
+      },
+      onPhase: (phase) => this.observer.taskPhase?.(taskId, phase),
     };
   }
 

@@ -131,7 +131,16 @@ export interface TaskRunOptions {
   readonly onReviewEvent?: (event: AgentEvent) => void;
   /** Checked between steps; an aborted task ends as 'aborted'. */
   readonly signal?: AbortSignal;
+  /** Told when the task moves between the Builder, the gates, the review and the commit (the live board). */
+  readonly onPhase?: (phase: TaskPhase) => void;
 }
+
+/** Where a task is in its run, for the person watching. */
+export type TaskPhase =
+  | { readonly kind: 'builder'; readonly run: number }
+  | { readonly kind: 'gates'; readonly commands: readonly string[] }
+  | { readonly kind: 'review'; readonly stage: ReviewStage; readonly round: number }
+  | { readonly kind: 'commit' };
 
 /** What every result carries: the conversation, the gate runs, the files the agent reported. */
 export interface TaskRunRecord {
@@ -327,6 +336,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
       if (reviewerMessages.length === 0) {
         reviewerMessages = [userMessage(taskReviewBrief({ task, stage, files: work.files, summary: work.summary, concerns: work.concerns, receipts, maxRounds: MAX_REVIEW_ROUNDS }))];
       }
+      options.onPhase?.({ kind: 'review', stage, round });
       const outcome = await reviewPort.review({ taskId: task.id, stage, round, messages: reviewerMessages, onEvent: reviewerEvent });
       reviewerMessages = outcome.messages;
       if (outcome.kind !== 'reported') return { kind: 'end', ending: reviewerStopped(outcome, stage, round) };
@@ -380,6 +390,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
   for (;;) {
     if (options.signal?.aborted) return record({ kind: 'aborted' });
     agentRuns += 1;
+    options.onPhase?.({ kind: 'builder', run: agentRuns });
     const outcome = await builder.run({ taskId: task.id, messages, onEvent });
     messages = outcome.messages;
     const step = agentStep(outcome);
@@ -392,6 +403,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
     // DONE or DONE_WITH_CONCERNS: only the runtime's own run of the gates counts.
     if (options.signal?.aborted) return record({ kind: 'aborted' });
     const commands = await gates.commands();
+    options.onPhase?.({ kind: 'gates', commands: commands.map((c) => c.command) });
     const receipts = commands.length === 0 ? [noGatesReceipt(clock.now().toISOString())] : [...(await gates.run(commands))];
     gateRuns.push(receipts);
     if (!receiptsPass(receipts, commands)) {
@@ -427,6 +439,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
       }
     }
 
+    options.onPhase?.({ kind: 'commit' });
     const committed = await git.commitTask(options.projectDir, {
       taskId: task.id,
       title: task.title,

@@ -13,7 +13,7 @@ import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
-import { describeTaskEnd, dirtyTreePrompt, endingMessage, toolActivity } from './build-messages.js';
+import { describeTaskEnd, dirtyTreePrompt, endingMessage, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
 export interface BuildHost {
@@ -44,7 +44,9 @@ export class BuildController {
   private controller: AbortController | undefined;
   private waiting: Waiting | undefined;
   private wake: (() => void) | undefined;
+  /** Per running task: what its agent does now (last tool call or turn), and which phase it is in. */
   private readonly activity = new Map<string, string>();
+  private readonly phases = new Map<string, string>();
   private persistChain: Promise<void> = Promise.resolve();
   private readonly approver = createSessionApprover((request) => this.askPerson(request));
 
@@ -249,6 +251,8 @@ export class BuildController {
             signal: hooks.signal,
             approve: this.approver.approve,
             onEvent: hooks.onEvent,
+            onReviewEvent: hooks.onReviewEvent,
+            onPhase: hooks.onPhase,
           }),
         git: build.git,
         persist: (progress) => this.persist(project, graph, progress),
@@ -272,8 +276,14 @@ export class BuildController {
           this.refreshBoard(graph);
         },
         taskEvent: (taskId, event) => this.onTaskEvent(graph, taskId, event),
+        taskPhase: (taskId, phase) => {
+          this.phases.set(taskId, phaseText(phase));
+          this.activity.delete(taskId);
+          this.refreshBoard(graph);
+        },
         taskFinished: (record, result) => {
           this.activity.delete(record.id);
+          this.phases.delete(record.id);
           this.host.emit(describeTaskEnd(record, result));
           this.refreshBoard(graph);
         },
@@ -285,6 +295,8 @@ export class BuildController {
     const open = graph.tasks.filter((t) => !['DONE', 'SKIPPED'].includes(project.handoff.tasks.find((r) => r.id === t.id)?.status ?? '')).length;
     this.host.emit(entry.info(`Builder (agent 3) is building ${open} task${open === 1 ? '' : 's'} with up to ${build.maxWorkers} at once. Ctrl+C stops it; finished tasks stay committed.`));
     this.refreshBoard(graph);
+    // The board's elapsed times move on between events.
+    const stopTicking = build.every(1_000, () => this.refreshBoard(graph));
     this.runDone = run
       .run()
       .then((ending) => this.finish(project, graph, ending))
@@ -292,6 +304,7 @@ export class BuildController {
         this.host.emit(entry.error(`The build stopped: ${errorMessage(error)}. Finished tasks are committed; type !continue to go on.`));
       })
       .finally(() => {
+        stopTicking();
         this.run = undefined;
         this.controller = undefined;
         this.host.live(undefined);
@@ -428,7 +441,11 @@ export class BuildController {
 
   private refreshBoard(graph: TaskGraph): void {
     const records = this.run?.progress().records ?? [];
-    const lines = boardLines(graph, records, this.activity, this.ports.env.now().getTime());
+    const doing = new Map<string, string>();
+    for (const taskId of new Set([...this.phases.keys(), ...this.activity.keys()])) {
+      doing.set(taskId, [this.phases.get(taskId), this.activity.get(taskId)].filter((part) => part !== undefined).join(': '));
+    }
+    const lines = boardLines(graph, records, doing, this.ports.env.now().getTime());
     this.host.live(['Task board', ...lines].join('\n'));
   }
 

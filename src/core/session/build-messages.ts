@@ -2,7 +2,7 @@ import type { AgentEvent } from '../agent/agent-types.js';
 import type { TaskRecord } from '../build/build-record.js';
 import type { BuildEnding } from '../build/build-run.js';
 import { renderReceiptSummary } from '../build/receipts.js';
-import type { TaskResult } from '../build/task-runner.js';
+import type { TaskPhase, TaskResult } from '../build/task-runner.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 
@@ -29,6 +29,20 @@ export function toolActivity(event: AgentEvent): string | undefined {
   }
   if (event.type === 'turn_start') return `thinking (turn ${event.turn})`;
   return undefined;
+}
+
+/** A task's phase as the board names it. */
+export function phaseText(phase: TaskPhase): string {
+  switch (phase.kind) {
+    case 'builder':
+      return phase.run === 1 ? 'Builder' : `Builder, run ${phase.run}`;
+    case 'gates':
+      return phase.commands.length === 0 ? 'gates (none found)' : `gates: ${phase.commands.join(', ')}`;
+    case 'review':
+      return `review: ${phase.stage}, round ${phase.round}`;
+    case 'commit':
+      return 'committing';
+  }
 }
 
 /** The transcript line for a finished task. */

@@ -1,7 +1,7 @@
 import type { AgentEvent, UsageEvent } from '../agent/agent-types.js';
 import type { GateCommand } from '../build/gate-commands.js';
 import type { PatrolConfig } from '../build/patrol.js';
-import type { TaskResult } from '../build/task-runner.js';
+import type { TaskPhase, TaskResult } from '../build/task-runner.js';
 import type { BuildGitPort } from '../build/build-run.js';
 import type { GitPort } from '../git/ports.js';
 import type { Task } from '../task-graph/task.js';
@@ -20,6 +20,9 @@ export interface TaskExecution {
   readonly signal: AbortSignal;
   readonly approve: ApproveFn;
   readonly onEvent: (event: AgentEvent) => void;
+  /** The reviewer's events: counted in the task's tokens and cost, not by the patrol's no-progress check. */
+  readonly onReviewEvent: (event: AgentEvent) => void;
+  readonly onPhase: (phase: TaskPhase) => void;
 }
 
 /** What the Builder needs from the outside world; wired in the composition root. */

@@ -73,7 +73,10 @@ export class Session {
     });
     this.builder = new BuildController(ports, {
       emit: (input) => this.emit(input),
-      live: (text) => this.broadcast({ type: 'live', text }),
+      live: (text) => {
+        this.broadcast({ type: 'live', text });
+        this.emitStatus(); // the spend so far, while the build runs
+      },
       bell: () => this.broadcast({ type: 'bell' }),
       changed: (project) => this.registerAndShow(project),
       context: () => this.agents.context('building'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../../../src/core/build/build-record.js';
-import { boardLines, graphStatusOf, renderBuildReport, renderDecisions, renderGraphWithStatuses } from '../../../src/core/build/build-report.js';
+import { boardLines, elapsedText, graphStatusOf, renderBuildReport, renderDecisions, renderGraphWithStatuses } from '../../../src/core/build/build-report.js';
 import { approvalText } from '../../../src/core/pipeline/approval-text.js';
 import { parseTaskGraph } from '../../../src/core/task-graph/parse-task-graph.js';
 import { renderTaskGraph } from '../../../src/core/task-graph/render-task-graph.js';
@@ -164,8 +164,12 @@ describe('renderDecisions and boardLines', () => {
       Date.parse('2025-02-03T04:01:30.000Z'),
     );
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^TASK-001 DONE\s+Add the parser \$0\.5000 — 11111111$/);
-    expect(lines[1]).toMatch(/^TASK-002 IN-PROGRESS\s+Add the printer .+ — running npm test$/);
+    expect(lines[0]).toMatch(/^TASK-001 DONE\s+Add the parser · \$0\.5000 — 11111111$/);
+    expect(lines[1]).toMatch(/^TASK-002 IN-PROGRESS\s+Add the printer · 1 min 30 s — running npm test$/);
     expect(lines[2]).toMatch(/^TASK-003 PENDING\s+Add the CLI$/);
+  });
+
+  it('counts elapsed time in whole seconds', () => {
+    expect([0, 999, 42_500, 60_000, 185_000].map(elapsedText)).toEqual(['0 s', '0 s', '42 s', '1 min 00 s', '3 min 05 s']);
   });
 });

@@ -426,6 +426,32 @@ describe('BuildRun, the patrol and the stops', () => {
     expect(h.calls.map((c) => c.task.id)).toEqual(['TASK-001']);
   });
 
+  it("counts the reviewer's usage in the task's cost and shows its events and phases, but the patrol does not watch a reviewer's reads", async () => {
+    const graph = graphOf(task('TASK-001'));
+    const events: string[] = [];
+    const phases: string[] = [];
+    const usage: AgentEvent = { type: 'usage', model: 'm', usage: { inputTokens: 40, outputTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 0 }, durationMs: 1, stopReason: 'end_turn' };
+    const reviewing: Step = async (_t, _d, hooks) => {
+      await modelTurn();
+      hooks.onPhase({ kind: 'review', stage: 'spec', round: 1 });
+      for (let i = 1; i <= 3; i++) hooks.onReviewEvent({ type: 'tool_call', id: `read-${i}`, name: 'read_file', input: { path: 'src/a.mjs' } });
+      hooks.onReviewEvent(usage);
+      return doneResult('TASK-001');
+    };
+    const h = harness({
+      graph,
+      steps: { 'TASK-001': [reviewing] },
+      observer: { taskEvent: (_id, event) => events.push(event.type), taskPhase: (id, phase) => phases.push(`${id} ${phase.kind}`) },
+    });
+
+    expect(await h.run.run()).toEqual({ kind: 'complete' });
+    const r = recordOf(h.run.progress(), 'TASK-001');
+    expect(r.status).toBe('DONE');
+    expect([r.inputTokens, r.outputTokens, r.costUsd]).toEqual([40, 4, 0.25]);
+    expect(events).toEqual(['tool_call', 'tool_call', 'tool_call', 'usage']);
+    expect(phases).toEqual(['TASK-001 review']);
+  });
+
   it('pauses the build after five failed tasks in a row', async () => {
     const ids = ['TASK-001', 'TASK-002', 'TASK-003', 'TASK-004', 'TASK-005', 'TASK-006'];
     const graph = graphOf(...ids.map((id) => task(id)));

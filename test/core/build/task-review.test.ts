@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewPortOutcome } from '../../../src/core/build/review-report.js';
-import { runTask, type BuilderPort, type GatesPort, type TaskGitPort, type TaskRunnerPorts } from '../../../src/core/build/task-runner.js';
+import { runTask, type BuilderPort, type GatesPort, type TaskGitPort, type TaskPhase, type TaskRunnerPorts } from '../../../src/core/build/task-runner.js';
 import type { Receipt } from '../../../src/core/build/receipts.js';
 import type { ChatMessage } from '../../../src/core/provider/types.js';
 import {
@@ -296,6 +296,19 @@ describe('runTask with a reviewer', () => {
     const all: string[] = [];
     await runTask(TASK, shared.ports, { ...OPTIONS, onEvent: (e) => all.push(e.type) });
     expect(all).toEqual(['tool_result', 'turn_start', 'turn_start']);
+  });
+
+  it('tells onPhase where the task is: Builder, gates, each review stage, commit', async () => {
+    const t = setup([WORK], [[receipt()]], [review('spec', 'pass'), review('quality', 'pass')]);
+    const phases: TaskPhase[] = [];
+    expectKind(await runTask(TASK, t.ports, { ...OPTIONS, onPhase: (p) => phases.push(p) }), 'done');
+    expect(phases).toEqual([
+      { kind: 'builder', run: 1 },
+      { kind: 'gates', commands: ['npm test'] },
+      { kind: 'review', stage: 'spec', round: 1 },
+      { kind: 'review', stage: 'quality', round: 1 },
+      { kind: 'commit' },
+    ]);
   });
 
   it('commits unreviewed, with reviewRounds 0 and no review record, when no reviewer is given', async () => {
