@@ -12,6 +12,9 @@ export function demoCassettePath(installDir: string): string {
 /** The person's side of the showcase: the lines a person would type, in order. */
 export const DEMO_BRIEF = 'A shared to-do list for a small café team: tasks per shift, ticked off from a phone.';
 
+/** After shipping, the person asks Maintenance for a small change (the Critic's empty-state finding). */
+export const DEMO_CHANGE = 'When a shift has no tasks yet the list is just blank; please show a hint instead.';
+
 export function demoScript(projectDir: string, options: { readonly hasProjects: boolean; readonly isGitRepo: boolean }): string[] {
   return [
     'Start agent 0',
@@ -27,6 +30,13 @@ export function demoScript(projectDir: string, options: { readonly hasProjects: 
     '!status',
     '!build',
     'yes',
+    '!critic',
+    '!security',
+    '!verify',
+    DEMO_CHANGE,
+    '!build',
+    '!verify',
+    '!status',
     '!budget',
     '!pipeline',
   ];

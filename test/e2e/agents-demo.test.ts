@@ -18,7 +18,8 @@ describe('codesleuth demo DIR --home H', () => {
   it('exits 0 after printing the walk, and leaves the artifacts and a git repository', async () => {
     const h = makeHome();
     const dir = h.projectDir('showcase');
-    const run = await runHeadless({ args: ['demo', dir, '--home', h.home], env: OFFLINE });
+    // The whole product: five builds with real `npm test` runs, two clean-worktree release checks.
+    const run = await runHeadless({ args: ['demo', dir, '--home', h.home], env: OFFLINE, timeoutMs: 150_000 });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('CodeSleuth demo — offline: the model is a local fake replaying demo/cassette.json.');
@@ -44,19 +45,46 @@ describe('codesleuth demo DIR --home H', () => {
     // The build: one commit per task, each DONE only with a receipt of the runtime's own `npm test` run.
     const log = execFileSync('git', ['log', '--format=%H %s'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
     const taskCommits = log.filter((line) => / TASK-\d{3}: /.test(line)).reverse();
-    expect(taskCommits.map((line) => line.slice(41))).toEqual(['TASK-001: Task store with atomic saves', 'TASK-002: HTTP API for tasks', 'TASK-003: Phone page for the list']);
+    expect(taskCommits.map((line) => line.slice(41))).toEqual([
+      'TASK-001: Task store with atomic saves',
+      'TASK-002: HTTP API for tasks',
+      'TASK-003: Phone page for the list',
+      'TASK-004: README, licence and changelog',
+      'TASK-005: Hint on an empty shift',
+    ]);
     const body = execFileSync('git', ['log', '-1', '--format=%b', taskCommits[0]!.slice(0, 40)], { cwd: dir, encoding: 'utf8' });
     expect(body).toMatch(/Gates: PASS \(1 of 1 passed\)\n- test: `npm test` → exit 0/);
     const handoff = readJson<{ tasks: { id: string; status: string; sha: string; receipts: { exitCode: number }[] }[]; milestone?: string }>(path.join(artifacts, 'HANDOFF.json'));
     expect(handoff.tasks.map((t) => [t.id, t.status, t.sha])).toEqual(taskCommits.map((line, i) => [`TASK-00${i + 1}`, 'DONE', line.slice(0, 40)]));
+    expect(handoff.milestone).toBe('shipped');
     expect(handoff.tasks.every((t) => t.receipts.length > 0 && t.receipts.every((r) => r.exitCode === 0))).toBe(true);
     const report = readFileSync(path.join(artifacts, 'BUILD_REPORT.md'), 'utf8');
     for (const line of taskCommits) expect(report).toContain(line.slice(0, 12));
-    expect(readFileSync(path.join(artifacts, 'TASK-GRAPH.md'), 'utf8')).toMatch(/\| TASK-003 \| Phone page for the list \| S \| DONE \|/);
+    expect(readFileSync(path.join(artifacts, 'TASK-GRAPH.md'), 'utf8')).toMatch(/\| TASK-005 \| Hint on an empty shift \| S \| DONE \|/);
+
+    // The Critic: an N/A without the spec's words is refused by the runtime; the verdict is computed.
+    expect(run.stdout).toMatch(/report_scores: N\/A not allowed[\s\S]*verdict SHIP_READY; wrote CRITICISM\.md/);
+    expect(run.stdout).toContain('Critic verdict: SHIP_READY (mean 4.09), computed from the scores:');
+    expect(readJson<{ verdict: string }>(path.join(artifacts, 'CRITICISM.json')).verdict).toBe('SHIP_READY');
+    // Security: the runtime's scanners, then the agent's twenty domains; MEDIUM and LOW do not block.
+    expect(run.stdout).toContain('Security review: 2 findings (1 MEDIUM, 1 LOW). Release gate: PASS');
+    const sast = readFileSync(path.join(artifacts, 'SAST_FINDINGS.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { severity: string; file: string; line: number });
+    expect(sast.map((f) => [f.severity, f.file, f.line])).toEqual(expect.arrayContaining([['MEDIUM', 'src/server.js', 25], ['LOW', 'src/server.js', 7]]));
+    // The Verifier: the gates in a clean worktree of HEAD, coverage, evidence per task; SHIP, twice.
+    expect(run.stdout.match(/Release verdict: SHIP — every runtime check/g)).toHaveLength(2);
+    expect(run.stdout).toMatch(/coverage: \d+\.\d+% \(threshold 80%/);
+    expect(run.stdout).toContain('tasks: 5 with evidence, 0 skipped or accepted, 0 without evidence');
+    expect(readFileSync(path.join(artifacts, 'RELEASE.md'), 'utf8')).toContain('SHIP');
+    // Maintenance: the person's request becomes TASK-005, built and committed like the others.
+    expect(run.stdout).toContain('The project is in Maintenance now; agent 7 (Maintenance) takes your request.');
+    expect(run.stdout).toContain('Maintenance added TASK-005');
+    expect(readFileSync(path.join(dir, 'public', 'index.html'), 'utf8')).toContain('No tasks for this shift yet');
+    const context = readJson<{ registered_projects: { stage: string }[] }>(path.join(h.home, 'config', 'context.json'));
+    expect(context.registered_projects[0]!.stage).toBe('maintenance');
     // Nothing of the build is left behind: no task branch, no worktree, a clean tree.
     expect(execFileSync('git', ['branch', '--list', 'codesleuth/*'], { cwd: dir, encoding: 'utf8' }).trim()).toBe('');
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' }).trim()).toBe('');
-  });
+  }, 180_000);
 });
 
 describe('codesleuth --demo', () => {

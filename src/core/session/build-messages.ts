@@ -3,6 +3,7 @@ import type { TaskRecord } from '../build/build-record.js';
 import type { BuildEnding } from '../build/build-run.js';
 import { renderReceiptSummary } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
+import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 
@@ -59,13 +60,27 @@ export function describeTaskEnd(record: TaskRecord, result: TaskResult): EntryIn
   return entry.warning(`${record.id} ${record.status}: ${record.reason ?? ''}`);
 }
 
+/** What comes after a complete build, by the stage it ran in (the first build, a fix round, maintenance). */
+function nextAfterBuild(stage: Stage): string {
+  switch (stage) {
+    case 'critique':
+    case 'security':
+      return `${STAGE_INFO[stage].agentName} reviews the fixes next.`;
+    case 'verification':
+    case 'maintenance':
+      return 'Type !verify to verify the project again.';
+    default:
+      return 'Review it; when you agree, type !critic.';
+  }
+}
+
 /** What the person reads when the build stops. */
 export function endingMessage(ending: BuildEnding, project: OpenProject, reportPath: string, spent: string): EntryInput {
   const records = project.handoff.tasks;
   switch (ending.kind) {
     case 'complete': {
       const done = records.filter((r) => r.status === 'DONE').length;
-      return entry.success(`Build complete: ${done} task${done === 1 ? '' : 's'} DONE, one commit each; ${spent} spent.\nReport: ${reportPath}\nReview it; when you agree, type !critic.`);
+      return entry.success(`Build complete: ${done} task${done === 1 ? '' : 's'} DONE, one commit each; ${spent} spent.\nReport: ${reportPath}\n${nextAfterBuild(project.position().stage)}`);
     }
     case 'waiting': {
       const lines = ['The build waits for you:'];

@@ -39,7 +39,7 @@ describe('the build forecast', () => {
     const { session, text, artifacts } = await projectInPlanning();
     await session.submit('!build');
     expect(text()).toContain('Build forecast');
-    expect(text()).toContain('3 tasks to build');
+    expect(text()).toContain('4 tasks to build');
     expect(text()).toMatch(/≈ \$\d+\.\d\d/);
     await session.submit('not yet');
     expect(text()).toContain('Build not started; the project stays in Planning.');
