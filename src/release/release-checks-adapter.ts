@@ -1,10 +1,12 @@
-import { lstat, mkdir, readFile, symlink, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { effectiveGateCommands, type GateCommand } from '../core/build/gate-commands.js';
 import { errorMessage } from '../core/errors.js';
 import type { GitPort } from '../core/git/ports.js';
 import { coveragePlanFor, parseCoveragePercent } from '../core/release/coverage.js';
-import type { CleanRun, CoverageResult } from '../core/release/release-checks.js';
+import type { CleanRun, CoverageResult, ReleaseFiles } from '../core/release/release-checks.js';
+import { VERSION_MANIFESTS, findReleaseFiles } from '../core/release/release-files.js';
+import { projectPrefix } from '../core/build/task-files.js';
 import type { ReleaseChecksPort } from '../core/session/release-port.js';
 import { loadGateCommands } from '../build/load-gate-commands.js';
 import { runGateCommands } from '../build/run-gate-commands.js';
@@ -44,6 +46,22 @@ async function readPackageJson(dir: string): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The release files of the committed project in the clean checkout: at the project's top, and
+ * for a project below the repository's top, a README, licence or changelog of the repository
+ * (named relative to the project, e.g. ../LICENSE) when the project has none of its own.
+ */
+async function releaseFilesIn(dir: string, top: string): Promise<ReleaseFiles> {
+  const names = await readdir(dir);
+  const manifest = VERSION_MANIFESTS.find((name) => names.includes(name));
+  const text = manifest === undefined ? undefined : await readFile(path.join(dir, manifest), 'utf8').catch(() => '');
+  const own = findReleaseFiles(names, manifest === undefined ? undefined : { name: manifest, text: text ?? '' });
+  if (path.resolve(dir) === path.resolve(top)) return own;
+  const repository = findReleaseFiles(await readdir(top), undefined);
+  const up = (name: string | null) => (name === null ? null : path.relative(dir, path.join(top, name)).split(path.sep).join('/'));
+  return { ...own, readme: own.readme ?? up(repository.readme), licence: own.licence ?? up(repository.licence), changelog: own.changelog ?? up(repository.changelog) };
 }
 
 /** The scanners and the clean-worktree run, as the session's ReleaseChecksPort. */
@@ -88,8 +106,12 @@ export function createReleaseChecks(options: ReleaseChecksOptions): ReleaseCheck
         const message = `${added.error.message}${added.error.hint ? ` ${added.error.hint}` : ''}`;
         return { worktree: { ok: false, message }, gates: notRun, coverage: noCoverage('no clean worktree') };
       }
-      const dir = added.value.dir;
+      const top = added.value.dir;
       const commit = added.value.head ?? undefined;
+      // The project may live below the repository's top; the checks run where it is in the checkout.
+      const status = await options.git.status(projectPath);
+      const prefix = status.ok ? (projectPrefix(status.value.root, projectPath) ?? '') : '';
+      const dir = path.join(top, prefix);
       const modules = path.join(dir, 'node_modules');
       let linked = false;
       let result: CleanRun;
@@ -102,6 +124,7 @@ export function createReleaseChecks(options: ReleaseChecksOptions): ReleaseCheck
         const commands = effectiveGateCommands(detected, gateCommands);
         const receipts = commands.length === 0 ? [] : await runGateCommands(dir, commands, { timeoutMs, ...envOption, ...(signal ? { signal } : {}), now, ...(options.runner ? { runner: options.runner } : {}) });
         const coverage = await measureCoverage(dir, signal);
+        const files = await releaseFilesIn(dir, top);
         result = {
           ...(commit ? { commit } : {}),
           worktree: { ok: true, message: `HEAD ${commit?.slice(0, 12) ?? ''} checked out at ${dir}${linked ? " (the project's node_modules linked in)" : ''}` },
@@ -112,14 +135,15 @@ export function createReleaseChecks(options: ReleaseChecksOptions): ReleaseCheck
             ...(detected.problem && !gateCommands ? { problem: detected.problem } : {}),
           },
           coverage,
+          files,
         };
       } catch (error) {
         result = { ...(commit ? { commit } : {}), worktree: { ok: false, message: `the checks could not run in ${dir}: ${errorMessage(error)}` }, gates: notRun, coverage: noCoverage('the checks could not run') };
       }
       if (linked) await unlink(modules).catch(() => undefined);
       // The branch only marks the checkout; it and the worktree go, even if the tests left files behind.
-      const removed = await options.git.removeWorktree(projectPath, dir, { deleteBranch: true, force: true });
-      const cleanup = removed.ok ? '; removed afterwards' : `; it could not be removed (${removed.error.message}): remove it with \`git worktree remove --force ${dir}\``;
+      const removed = await options.git.removeWorktree(projectPath, top, { deleteBranch: true, force: true });
+      const cleanup = removed.ok ? '; removed afterwards' : `; it could not be removed (${removed.error.message}): remove it with \`git worktree remove --force ${top}\``;
       return { ...result, worktree: { ...result.worktree, message: `${result.worktree.message}${cleanup}` } };
     },
   };

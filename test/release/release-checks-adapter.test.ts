@@ -70,6 +70,24 @@ describe('the clean-worktree release run', () => {
     expect(releaseVerdict(withClean(clean), report)).toEqual({ verdict: 'SHIP', reasons: [] });
   }, 120_000);
 
+  it('runs the checks where a project below the repository top lives, and reports its release files', async () => {
+    repo = await createTempRepo();
+    await repo.write('README.md', '# The monorepo\n');
+    await repo.write('LICENSE', 'MIT\n');
+    await repo.write('apps/tidy/package.json', JSON.stringify({ name: 'tidy', version: '2.1.0', type: 'module', scripts: { test: 'node --test' } }, null, 2));
+    await repo.write('apps/tidy/README.md', '# Tidy\n');
+    await repo.write('apps/tidy/src/sum.js', SUM);
+    await repo.write('apps/tidy/test/sum.test.js', PASSING_TEST);
+    repo.commit('initial');
+
+    const clean = await checks().cleanRun({ projectPath: path.join(repo.root, 'apps', 'tidy'), worktreeDir: path.join(path.dirname(repo.root), 'wt') });
+    expect(clean.worktree.ok).toBe(true);
+    expect(clean.gates.commands).toEqual([{ name: 'test', command: 'npm test' }]);
+    expect(clean.gates.receipts.map((r) => r.exitCode)).toEqual([0]);
+    expect(clean.files).toEqual({ readme: 'README.md', licence: '../../LICENSE', changelog: null, manifest: 'package.json', version: '2.1.0' });
+    expect(await readdir(path.dirname(repo.root))).toEqual(['project']); // the worktree is gone
+  }, 120_000);
+
   it("runs the person's gate override instead of package.json's, and says when a project cannot be checked out", async () => {
     const project = await nodeProject(FAILING_TEST);
     const clean = await checks().cleanRun({ projectPath: project.root, worktreeDir: path.join(path.dirname(project.root), 'wt'), gateCommands: [{ name: 'check', command: 'test -f src/sum.js' }] });

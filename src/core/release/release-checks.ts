@@ -19,6 +19,21 @@ export const coverageResultSchema = z.discriminatedUnion('kind', [
 ]);
 export type CoverageResult = z.output<typeof coverageResultSchema>;
 
+/**
+ * The release files the runtime found in the clean checkout (file names at the project's top,
+ * null when there is none), so a checklist "pass" can be checked against them. `version` is
+ * read from the manifest it names (package.json, Cargo.toml, pyproject.toml); `manifest` is
+ * null when the project has none of them, and then the version is not checked.
+ */
+export const releaseFilesSchema = z.strictObject({
+  readme: z.string().nullable(),
+  licence: z.string().nullable(),
+  changelog: z.string().nullable(),
+  manifest: z.string().nullable(),
+  version: z.string().nullable(),
+});
+export type ReleaseFiles = z.output<typeof releaseFilesSchema>;
+
 /** The adapter's part: the clean checkout, the gates and coverage run there. */
 export const cleanRunSchema = z.strictObject({
   /** The commit checked out (HEAD of the project when the checks ran). */
@@ -31,6 +46,8 @@ export const cleanRunSchema = z.strictObject({
     problem: z.string().optional(),
   }),
   coverage: coverageResultSchema,
+  /** Absent in checks written before the runtime looked (and when there was no checkout). */
+  files: releaseFilesSchema.optional(),
 });
 export type CleanRun = z.output<typeof cleanRunSchema>;
 
@@ -76,6 +93,12 @@ export function runtimeHoldReasons(checks: ReleaseChecks): string[] {
   return reasons;
 }
 
+function describeReleaseFiles(files: ReleaseFiles): string {
+  const named = (name: string | null, what: string) => name ?? `no ${what}`;
+  const version = files.manifest === null ? 'no manifest to read a version from' : files.version === null ? `no version in ${files.manifest}` : `version ${files.version} (${files.manifest})`;
+  return [named(files.readme, 'README'), named(files.licence, 'licence file'), named(files.changelog, 'changelog'), version].join(', ');
+}
+
 /** Pure: the checks as the Verifier reads them in its context and the person sees them. */
 export function describeReleaseChecks(checks: ReleaseChecks): string {
   const { clean } = checks;
@@ -92,6 +115,7 @@ export function describeReleaseChecks(checks: ReleaseChecks): string {
       ? `- coverage: ${clean.coverage.percent.toFixed(2)}% (threshold ${clean.coverage.threshold}%, measured with \`${clean.coverage.command}\`)`
       : `- coverage: could not measure — ${clean.coverage.reason}${clean.coverage.threshold === undefined ? '' : ` (threshold ${clean.coverage.threshold}%)`}`,
   );
+  if (clean.files !== undefined) lines.push(`- release files at HEAD: ${describeReleaseFiles(clean.files)}`);
   lines.push(`- tasks: ${checks.tasks.done.length} with evidence, ${checks.tasks.excused.length} skipped or accepted, ${checks.tasks.problems.length} without evidence`);
   for (const problem of checks.tasks.problems) lines.push(`  - ${problem}`);
   lines.push(`- security: ${checks.security.ok ? 'pass' : 'REFUSED'} — ${checks.security.reason}`);

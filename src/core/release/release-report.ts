@@ -128,11 +128,40 @@ export interface ReleaseToolDeps {
   readonly now: () => Date;
 }
 
+/** What counts as each release file, for the messages. */
+const FILE_KINDS = { readme: 'README', licence: 'licence file (LICENSE, LICENCE or COPYING)', changelog: 'changelog (CHANGELOG, CHANGES, HISTORY or NEWS)' } as const;
+
+/**
+ * Pure: checklist items the Verifier marked pass that the runtime's own look at the clean
+ * checkout contradicts (no such file at HEAD, no version in the manifest). Empty when the
+ * checks predate that look.
+ */
+export function checklistContradictions(report: ReportQaInput, checks: ReleaseChecks | undefined): string[] {
+  const files = checks?.clean.files;
+  if (files === undefined) return [];
+  const at = `the clean checkout of ${checks?.clean.commit?.slice(0, 12) ?? 'HEAD'}`;
+  const problems: string[] = [];
+  for (const item of ['readme', 'licence', 'changelog'] as const) {
+    if (report.checklist[item].status === 'pass' && files[item] === null) problems.push(`checklist.${item} says pass, but ${at} has no ${FILE_KINDS[item]} at the project's top`);
+  }
+  if (report.checklist.version.status === 'pass' && files.manifest !== null && files.version === null) {
+    problems.push(`checklist.version says pass, but ${files.manifest} in ${at} sets no version`);
+  }
+  return problems;
+}
+
 /** Runs report_qa: computes the verdict and writes RELEASE.md and RELEASE.json. */
 export async function recordRelease(report: ReportQaInput, deps: ReleaseToolDeps): Promise<ToolResult> {
   const checks = await readReleaseChecks(deps.store, deps.projectId);
   if (checks.kind === 'invalid') return errorResult(`${checks.message}\nTell the person in your report_status; the runtime's checks must run again (!verify).`);
   const value = checks.kind === 'ok' ? checks.value : undefined;
+  const contradictions = checklistContradictions(report, value);
+  if (contradictions.length > 0) {
+    return errorResult(
+      `report_qa rejected: ${contradictions.map((c) => `\n- ${c}`).join('')}\nA checklist item passes only when the committed project has it. Mark it fail with what is missing and call report_qa again.`,
+      `report_qa: ${contradictions.length} checklist item(s) contradict the clean checkout`,
+    );
+  }
   const verdict = releaseVerdict(value, report);
   await deps.store.writeArtifact(deps.projectId, RELEASE_FILE, renderReleaseMarkdown(verdict, report, value));
   const file: ReleaseFile = { verdict: verdict.verdict, reasons: [...verdict.reasons], at: deps.now().toISOString(), ...(value?.clean.commit ? { commit: value.clean.commit } : {}) };

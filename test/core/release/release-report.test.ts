@@ -4,8 +4,8 @@ import { createBuiltinRegistry } from '../../../src/core/commands/defs/index.js'
 import { parseInput } from '../../../src/core/commands/parser.js';
 import type { CommandContext } from '../../../src/core/commands/types.js';
 import { coveragePlanFor, parseCoveragePercent } from '../../../src/core/release/coverage.js';
-import { runtimeHoldReasons, type ReleaseChecks } from '../../../src/core/release/release-checks.js';
-import { releaseVerdict, reportQaInputSchema, type ReportQaInput } from '../../../src/core/release/release-report.js';
+import { runtimeHoldReasons, type ReleaseChecks, type ReleaseFiles } from '../../../src/core/release/release-checks.js';
+import { checklistContradictions, releaseVerdict, reportQaInputSchema, type ReportQaInput } from '../../../src/core/release/release-report.js';
 import { checkTaskEvidence } from '../../../src/core/release/task-evidence.js';
 import { RELEASE_BLOCKING_SEVERITIES } from '../../../src/core/security/gate.js';
 
@@ -54,6 +54,34 @@ describe('the release verdict', () => {
   it('needs every checklist item and at least one criterion', () => {
     expect(reportQaInputSchema.safeParse({ ...qa, checklist: { readme: pass } }).success).toBe(false);
     expect(reportQaInputSchema.safeParse({ ...qa, qa: [] }).success).toBe(false);
+  });
+});
+
+describe("the checklist against the runtime's look at the clean checkout", () => {
+  const files: ReleaseFiles = { readme: 'README.md', licence: 'LICENSE', changelog: 'CHANGELOG.md', manifest: 'package.json', version: '0.1.0' };
+  const withFiles = (overrides: Partial<ReleaseFiles>): ReleaseChecks => {
+    const base = checks();
+    return { ...base, clean: { ...base.clean, files: { ...files, ...overrides } } };
+  };
+
+  it('agrees when every file the checklist passes is there', () => {
+    expect(checklistContradictions(qa, withFiles({}))).toEqual([]);
+  });
+
+  it('names each item marked pass that the committed project does not have', () => {
+    expect(checklistContradictions(qa, withFiles({ licence: null, changelog: null, version: null }))).toEqual([
+      "checklist.licence says pass, but the clean checkout of abcdef123456 has no licence file (LICENSE, LICENCE or COPYING) at the project's top",
+      "checklist.changelog says pass, but the clean checkout of abcdef123456 has no changelog (CHANGELOG, CHANGES, HISTORY or NEWS) at the project's top",
+      'checklist.version says pass, but package.json in the clean checkout of abcdef123456 sets no version',
+    ]);
+  });
+
+  it('accepts a fail for a missing file, does not check a version without a manifest, and checks nothing for older checks', () => {
+    const failing = { ...qa, checklist: { ...qa.checklist, readme: { status: 'fail' as const, evidence: 'no README' } } };
+    expect(checklistContradictions(failing, withFiles({ readme: null }))).toEqual([]);
+    expect(checklistContradictions(qa, withFiles({ manifest: null, version: null }))).toEqual([]);
+    expect(checklistContradictions(qa, checks())).toEqual([]);
+    expect(checklistContradictions(qa, undefined)).toEqual([]);
   });
 });
 
