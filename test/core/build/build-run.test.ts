@@ -10,10 +10,10 @@ import {
   type BuildPorts,
   type TaskHooks,
 } from '../../../src/core/build/build-run.js';
-import type { TaskResult, TaskRunRecord } from '../../../src/core/build/task-runner.js';
+import type { TaskResult } from '../../../src/core/build/task-runner.js';
 import { gitFail, gitOk, type MergeOutcome } from '../../../src/core/git/git-results.js';
 import type { Task, TaskGraph } from '../../../src/core/task-graph/task.js';
-import { receipt, status } from './build-fixtures.js';
+import { abortedResult, blockedResult, doneResult, receipt, runRecord, shaOf, status, task } from './build-fixtures.js';
 
 /*
  * The build coordinator over scripted ports: no model, no git, no timers. Each task's
@@ -24,60 +24,9 @@ import { receipt, status } from './build-fixtures.js';
 const PROJECT = '/work/proj';
 const WORKTREES = '/work/.codesleuth-worktrees';
 
-function task(id: string, dependsOn: string[] = [], overrides: Partial<Task> = {}): Task {
-  const n = id.slice(5);
-  return {
-    id,
-    title: `Build part ${n}`,
-    description: `Implement part ${n}.`,
-    acceptance_criteria: [`part ${n} works`],
-    output_files: [`src/part-${n}.mjs`],
-    depends_on: dependsOn,
-    size: 'S',
-    status: 'PENDING',
-    ...overrides,
-  };
-}
-
 function graphOf(...tasks: Task[]): TaskGraph {
   return { tasks };
 }
-
-function runRecord(taskId: string): TaskRunRecord {
-  return {
-    taskId,
-    messages: [],
-    agentRuns: 1,
-    gateRuns: [[receipt()]],
-    reportedFiles: [],
-    snapshot: null,
-    startedAt: '2025-02-03T04:05:06.000Z',
-    finishedAt: '2025-02-03T04:05:07.000Z',
-  };
-}
-
-/** A 40-hex SHA that says which task (and which attempt) made it. */
-function shaOf(taskId: string, attempt = 1): string {
-  return `${taskId.slice(5)}${attempt}`.padStart(40, 'a');
-}
-
-function doneResult(taskId: string, sha = shaOf(taskId)): TaskResult {
-  return {
-    ...runRecord(taskId),
-    kind: 'done',
-    sha,
-    receipts: [receipt()],
-    summary: `${taskId} built`,
-    concerns: [],
-    changedFiles: [`src/part-${taskId.slice(5)}.mjs`],
-    heldBack: [],
-    unattributed: [],
-    reviewRounds: 0,
-  };
-}
-
-const blockedResult = (taskId: string): TaskResult => ({ ...runRecord(taskId), kind: 'blocked', blocker: `${taskId} cannot find its input` });
-const abortedResult = (taskId: string): TaskResult => ({ ...runRecord(taskId), kind: 'aborted' });
 
 /** One scripted run of a task. */
 type Step = (task: Task, dir: string, hooks: TaskHooks) => Promise<TaskResult> | TaskResult;
