@@ -414,14 +414,21 @@ describe('BuildRun, the patrol and the stops', () => {
     expect(h.run.progress().records.map((r) => r.status)).toEqual(['BLOCKED', 'BLOCKED', 'BLOCKED', 'BLOCKED', 'BLOCKED']);
   });
 
-  it('starts no new task after a budget refusal', async () => {
+  it('starts no new task after a budget refusal; the refused task restarts with the next run, without !retry', async () => {
     const graph = graphOf(task('TASK-001'), task('TASK-002'));
     const refused: Step = (t) => ({ ...runRecord(t.id), kind: 'budget_refused', message: 'The next call would pass the $5.00 budget.' });
     const h = harness({ graph, steps: { 'TASK-001': [refused], 'TASK-002': [done('TASK-002')] } });
 
     expect(await h.run.run()).toEqual({ kind: 'budget', message: 'The next call would pass the $5.00 budget.' });
     expect(h.calls.map((c) => c.task.id)).toEqual(['TASK-001']);
-    expect(recordOf(h.run.progress(), 'TASK-001').reason).toContain('stopped before spending past the budget');
+    const record = recordOf(h.run.progress(), 'TASK-001');
+    expect(record.status).toBe('IN-PROGRESS');
+    expect(record.reason).toContain('stopped before spending past the budget');
+
+    const resumed = harness({ graph, progress: h.run.progress(), steps: { 'TASK-001': [done('TASK-001')], 'TASK-002': [done('TASK-002')] } });
+    expect(await resumed.run.run()).toEqual({ kind: 'complete' });
+    expect(resumed.calls.map((c) => c.task.id)).toEqual(['TASK-001', 'TASK-002']);
+    expect(recordOf(resumed.run.progress(), 'TASK-001')).toMatchObject({ status: 'DONE', attempts: 2 });
   });
 
   it('ends aborted with the running task IN-PROGRESS; a resumed build restarts it and never re-runs DONE tasks', async () => {
