@@ -54,7 +54,7 @@ export function reasonOf(result: TaskResult): string {
     case 'failed':
       return `the model call failed: ${result.error.message}. Type ${retry}.`;
     case 'budget_refused':
-      return `stopped before spending past the budget: ${result.message}`;
+      return `stopped before spending past the budget: ${result.message} It restarts from its last checkpoint when the build goes on (!budget extend N, then !continue).`;
     case 'max_turns':
       return `the Builder used its ${result.turns} turns without finishing. Type ${retry}.`;
     case 'aborted':
@@ -104,7 +104,8 @@ export function recordFromResult(
   if (result.kind === 'aborted' && context.stalled?.kind === 'stalled') {
     return { record: { ...common, status: 'STALLED', reason: aside(`STALLED (${context.stalled.rule}): ${context.stalled.diagnosis} Type !retry ${previous.id} or !skip ${previous.id}.`, ending.setAside) }, decisions };
   }
-  if (result.kind === 'aborted') return { record: { ...common, status: 'IN-PROGRESS', reason: aside(reasonOf(result), ending.setAside) }, decisions };
+  // Stopped from outside (Ctrl+C, the budget), not by the task's own failure: it restarts with the build, no !retry needed.
+  if (result.kind === 'aborted' || result.kind === 'budget_refused') return { record: { ...common, status: 'IN-PROGRESS', reason: aside(reasonOf(result), ending.setAside) }, decisions };
   if (result.kind === 'needs_context') {
     const asked: string[] = [];
     for (const question of result.questions.length > 0 ? result.questions : ['The Builder needs more context but asked no specific question; say what it should know.']) {

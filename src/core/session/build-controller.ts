@@ -13,7 +13,7 @@ import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
-import { describeTaskEnd, dirtyTreePrompt, endingMessage, phaseText, toolActivity } from './build-messages.js';
+import { describeTaskEnd, dirtyTreePrompt, endingMessage, gitFailureText, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
 export interface BuildHost {
@@ -206,7 +206,7 @@ export class BuildController {
       this.waiting = undefined;
       const committed = await build.git.commitPersonWork(dir, 'Work in progress before the CodeSleuth build');
       if (!committed.ok) {
-        this.host.emit(entry.error(`Could not commit your changes: ${committed.error.message}. Nothing was changed; commit them yourself, then type !continue.`));
+        this.host.emit(entry.error(gitFailureText('Could not commit your changes', committed.error)));
         return;
       }
       this.host.emit(entry.success(`Committed your changes as ${committed.value.slice(0, 12)} ("Work in progress before the CodeSleuth build").`));
@@ -214,7 +214,7 @@ export class BuildController {
       this.waiting = undefined;
       const saved = await build.git.setAsideWork(dir, 'before-build');
       if (!saved.ok) {
-        this.host.emit(entry.error(`Could not set your changes aside: ${saved.error.message}. Nothing was lost; commit them yourself, then type !continue.`));
+        this.host.emit(entry.error(gitFailureText('Could not set your changes aside', saved.error)));
         return;
       }
       await this.saveSection(waiting.project, (s) => ({ ...s, snapshot: { ref: saved.value.ref, files: [...saved.value.files], restore: saved.value.restoreInstructions } }));
@@ -288,7 +288,7 @@ export class BuildController {
           this.refreshBoard(graph);
         },
         note: (tone, text) => this.host.emit(tone === 'warning' ? entry.warning(text) : entry.info(text)),
-        afterTask: (record) => this.holdAfter(project, record),
+        afterTask: (record) => this.holdAfter(project, graph, record),
       },
     );
     this.run = run;
@@ -330,8 +330,12 @@ export class BuildController {
     this.host.bell();
   }
 
-  private async holdAfter(project: OpenProject, record: TaskRecord): Promise<void> {
+  private async holdAfter(project: OpenProject, graph: TaskGraph, record: TaskRecord): Promise<void> {
     if ((project.handoff.build?.autonomy ?? 'end_only') !== 'per_task') return;
+    // After the last task there is no next one to hold back: the build completes and reports.
+    const records = this.run?.progress().records ?? [];
+    const open = graph.tasks.some((t) => !['DONE', 'SKIPPED'].includes(records.find((r) => r.id === t.id)?.status ?? 'PENDING'));
+    if (!open) return;
     await new Promise<void>((resolve) => {
       this.waiting = { kind: 'continue', resolve };
       this.host.emit(entry.warning(`${record.id} is DONE (per_task autonomy). Read its report above, then type !continue for the next task.`));
@@ -405,17 +409,26 @@ export class BuildController {
   private persist(project: OpenProject, graph: TaskGraph, progress: BuildProgress): Promise<void> {
     const records = [...progress.records];
     const decisions = [...progress.decisions];
-    this.persistChain = this.persistChain.then(async () => {
+    return this.write(async () => {
       await project.update((h) => ({ ...h, tasks: records, build: { ...(h.build ?? emptyBuildSection()), decisions } }));
       await this.ports.projects.writeArtifact(project.id, 'TASK-GRAPH.md', renderGraphWithStatuses(graph, records));
       if (decisions.length > 0) await this.ports.projects.writeArtifact(project.id, 'DECISIONS.md', renderDecisions(decisions));
     });
-    return this.persistChain;
   }
 
-  private async saveSection(project: OpenProject, change: (section: BuildSection) => BuildSection): Promise<void> {
-    await this.persistChain;
-    await project.update((h) => ({ ...h, build: change(h.build ?? emptyBuildSection()) }));
+  private saveSection(project: OpenProject, change: (section: BuildSection) => BuildSection): Promise<void> {
+    return this.write(() => project.update((h) => ({ ...h, build: change(h.build ?? emptyBuildSection()) })));
+  }
+
+  /**
+   * One write at a time: OpenProject.update changes the handoff it read when it started, so an
+   * !autonomy saved while a task's record is saved would put the older records back (a DONE task
+   * IN-PROGRESS again) or lose the setting. A failed write fails its own caller, not the ones after it.
+   */
+  private write(step: () => Promise<void>): Promise<void> {
+    const next = this.persistChain.catch(() => undefined).then(step);
+    this.persistChain = next;
+    return next;
   }
 
   private async readGraph(project: OpenProject): Promise<TaskGraph | undefined> {

@@ -3,6 +3,7 @@ import type { TaskRecord } from '../build/build-record.js';
 import type { BuildEnding } from '../build/build-run.js';
 import { renderReceiptSummary } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
+import type { GitError } from '../git/git-results.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
@@ -19,6 +20,16 @@ export function dirtyTreePrompt(dir: string, files: readonly string[]): string {
     '  aside  — save them to a safety ref (refs/codesleuth/snapshots/…, untracked files included), set them aside, then build',
     '  cancel — do nothing now',
   ].join('\n');
+}
+
+/**
+ * Why the person's work could not be committed or set aside, with git's own hint (what stopped
+ * it, where a snapshot already is). Neither operation loses work when it fails: a refused
+ * commit puts the index back, a set-aside keeps the snapshot it made.
+ */
+export function gitFailureText(what: string, error: GitError): string {
+  const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+  return [`${what}: ${sentence(error.message)}`, ...(error.hint ? [sentence(error.hint)] : []), 'Nothing was lost. Commit your changes yourself, then type !continue.'].join(' ');
 }
 
 /** What a task's agent is doing, for the board; undefined for events that change nothing shown. */

@@ -3,7 +3,7 @@ import type { AgentEvent, AgentOutcome } from '../../../src/core/agent/agent-typ
 import { messageText } from '../../../src/core/agent/conversation.js';
 import type { Receipt } from '../../../src/core/build/receipts.js';
 import type { ReportReviewInput, ReviewFinding, ReviewPortOutcome } from '../../../src/core/build/review-report.js';
-import type { BuilderPort, BuilderRunRequest, GatesPort, ReviewerPort, ReviewRequest, TaskGitPort, TaskResult } from '../../../src/core/build/task-runner.js';
+import type { BuilderPort, BuilderRunRequest, GatesPort, ReviewerPort, ReviewRequest, TaskGitPort, TaskResult, TaskRunRecord } from '../../../src/core/build/task-runner.js';
 import { gitFail, gitOk, type RepoStatus } from '../../../src/core/git/git-results.js';
 import type { TaskCommitRequest } from '../../../src/core/git/ports.js';
 import type { ChatMessage } from '../../../src/core/provider/types.js';
@@ -191,3 +191,59 @@ export function fileIndexOf(files: Readonly<Record<string, number>>): FileIndex 
     },
   };
 }
+
+/* Whole task results, as a scripted execute() returns them (the build's and the controller's tests). */
+
+/** A plan task `TASK-00N` with sensible defaults ("Build part N", one output file). */
+export function task(id: string, dependsOn: string[] = [], overrides: Partial<Task> = {}): Task {
+  const n = id.slice(5);
+  return {
+    id,
+    title: `Build part ${n}`,
+    description: `Implement part ${n}.`,
+    acceptance_criteria: [`part ${n} works`],
+    output_files: [`src/part-${n}.mjs`],
+    depends_on: dependsOn,
+    size: 'S',
+    status: 'PENDING',
+    ...overrides,
+  };
+}
+
+/** What every TaskResult carries, for a task that ran once with passing gates. */
+export function runRecord(taskId: string): TaskRunRecord {
+  return {
+    taskId,
+    messages: [],
+    agentRuns: 1,
+    gateRuns: [[receipt()]],
+    reportedFiles: [],
+    snapshot: null,
+    startedAt: '2025-02-03T04:05:06.000Z',
+    finishedAt: '2025-02-03T04:05:07.000Z',
+  };
+}
+
+/** A 40-hex SHA that says which task (and which attempt) made it. */
+export function shaOf(taskId: string, attempt = 1): string {
+  return `${taskId.slice(5)}${attempt}`.padStart(40, 'a');
+}
+
+/** A DONE result: committed at `sha`, gates passed. */
+export function doneResult(taskId: string, sha = shaOf(taskId)): TaskResult {
+  return {
+    ...runRecord(taskId),
+    kind: 'done',
+    sha,
+    receipts: [receipt()],
+    summary: `${taskId} built`,
+    concerns: [],
+    changedFiles: [`src/part-${taskId.slice(5)}.mjs`],
+    heldBack: [],
+    unattributed: [],
+    reviewRounds: 0,
+  };
+}
+
+export const blockedResult = (taskId: string): TaskResult => ({ ...runRecord(taskId), kind: 'blocked', blocker: `${taskId} cannot find its input` });
+export const abortedResult = (taskId: string): TaskResult => ({ ...runRecord(taskId), kind: 'aborted' });

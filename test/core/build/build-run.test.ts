@@ -10,10 +10,10 @@ import {
   type BuildPorts,
   type TaskHooks,
 } from '../../../src/core/build/build-run.js';
-import type { TaskResult, TaskRunRecord } from '../../../src/core/build/task-runner.js';
+import type { TaskResult } from '../../../src/core/build/task-runner.js';
 import { gitFail, gitOk, type MergeOutcome } from '../../../src/core/git/git-results.js';
 import type { Task, TaskGraph } from '../../../src/core/task-graph/task.js';
-import { receipt, status } from './build-fixtures.js';
+import { abortedResult, blockedResult, doneResult, receipt, runRecord, shaOf, status, task } from './build-fixtures.js';
 
 /*
  * The build coordinator over scripted ports: no model, no git, no timers. Each task's
@@ -24,60 +24,9 @@ import { receipt, status } from './build-fixtures.js';
 const PROJECT = '/work/proj';
 const WORKTREES = '/work/.codesleuth-worktrees';
 
-function task(id: string, dependsOn: string[] = [], overrides: Partial<Task> = {}): Task {
-  const n = id.slice(5);
-  return {
-    id,
-    title: `Build part ${n}`,
-    description: `Implement part ${n}.`,
-    acceptance_criteria: [`part ${n} works`],
-    output_files: [`src/part-${n}.mjs`],
-    depends_on: dependsOn,
-    size: 'S',
-    status: 'PENDING',
-    ...overrides,
-  };
-}
-
 function graphOf(...tasks: Task[]): TaskGraph {
   return { tasks };
 }
-
-function runRecord(taskId: string): TaskRunRecord {
-  return {
-    taskId,
-    messages: [],
-    agentRuns: 1,
-    gateRuns: [[receipt()]],
-    reportedFiles: [],
-    snapshot: null,
-    startedAt: '2025-02-03T04:05:06.000Z',
-    finishedAt: '2025-02-03T04:05:07.000Z',
-  };
-}
-
-/** A 40-hex SHA that says which task (and which attempt) made it. */
-function shaOf(taskId: string, attempt = 1): string {
-  return `${taskId.slice(5)}${attempt}`.padStart(40, 'a');
-}
-
-function doneResult(taskId: string, sha = shaOf(taskId)): TaskResult {
-  return {
-    ...runRecord(taskId),
-    kind: 'done',
-    sha,
-    receipts: [receipt()],
-    summary: `${taskId} built`,
-    concerns: [],
-    changedFiles: [`src/part-${taskId.slice(5)}.mjs`],
-    heldBack: [],
-    unattributed: [],
-    reviewRounds: 0,
-  };
-}
-
-const blockedResult = (taskId: string): TaskResult => ({ ...runRecord(taskId), kind: 'blocked', blocker: `${taskId} cannot find its input` });
-const abortedResult = (taskId: string): TaskResult => ({ ...runRecord(taskId), kind: 'aborted' });
 
 /** One scripted run of a task. */
 type Step = (task: Task, dir: string, hooks: TaskHooks) => Promise<TaskResult> | TaskResult;
@@ -465,14 +414,21 @@ describe('BuildRun, the patrol and the stops', () => {
     expect(h.run.progress().records.map((r) => r.status)).toEqual(['BLOCKED', 'BLOCKED', 'BLOCKED', 'BLOCKED', 'BLOCKED']);
   });
 
-  it('starts no new task after a budget refusal', async () => {
+  it('starts no new task after a budget refusal; the refused task restarts with the next run, without !retry', async () => {
     const graph = graphOf(task('TASK-001'), task('TASK-002'));
     const refused: Step = (t) => ({ ...runRecord(t.id), kind: 'budget_refused', message: 'The next call would pass the $5.00 budget.' });
     const h = harness({ graph, steps: { 'TASK-001': [refused], 'TASK-002': [done('TASK-002')] } });
 
     expect(await h.run.run()).toEqual({ kind: 'budget', message: 'The next call would pass the $5.00 budget.' });
     expect(h.calls.map((c) => c.task.id)).toEqual(['TASK-001']);
-    expect(recordOf(h.run.progress(), 'TASK-001').reason).toContain('stopped before spending past the budget');
+    const record = recordOf(h.run.progress(), 'TASK-001');
+    expect(record.status).toBe('IN-PROGRESS');
+    expect(record.reason).toContain('stopped before spending past the budget');
+
+    const resumed = harness({ graph, progress: h.run.progress(), steps: { 'TASK-001': [done('TASK-001')], 'TASK-002': [done('TASK-002')] } });
+    expect(await resumed.run.run()).toEqual({ kind: 'complete' });
+    expect(resumed.calls.map((c) => c.task.id)).toEqual(['TASK-001', 'TASK-002']);
+    expect(recordOf(resumed.run.progress(), 'TASK-001')).toMatchObject({ status: 'DONE', attempts: 2 });
   });
 
   it('ends aborted with the running task IN-PROGRESS; a resumed build restarts it and never re-runs DONE tasks', async () => {

@@ -1,0 +1,260 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskResult } from '../../../src/core/build/task-runner.js';
+import type { ApprovalDecision, ApprovalRequest } from '../../../src/core/tools/types.js';
+import { blockedResult, doneResult, runRecord, task } from '../build/build-fixtures.js';
+import { builds, cleanUp, setUp, START, type Harness, type Step } from './build-controller-fixtures.js';
+
+/*
+ * What the Builder asks the person and what their answers do, over real stores: the dirty-tree
+ * choice before anything moves, decisions (!decide), !retry and !skip, and approvals (y/n/a).
+ */
+
+afterEach(cleanUp);
+
+const TWO = [task('TASK-001'), task('TASK-002', ['TASK-001'])];
+
+async function dirty(files = ['src/app.mjs', 'notes.txt']): Promise<Harness> {
+  const h = await setUp({ tasks: TWO, steps: { 'TASK-001': [builds], 'TASK-002': [builds] } });
+  h.git.dirty = [...files];
+  await h.controller.start(h.project);
+  return h;
+}
+
+describe('BuildController: uncommitted work before the build', () => {
+  it('asks commit, aside or cancel, listing the files; a wrong word asks again; cancel changes nothing', async () => {
+    const h = await dirty();
+
+    expect(h.seen.said).toHaveLength(1);
+    expect(h.seen.said[0]!.text).toContain(`${h.projectDir} has uncommitted changes (2 files):\n  src/app.mjs\n  notes.txt\nThe Builder never sweeps them into a task commit.`);
+    expect(h.seen.bells).toBe(1);
+    expect(h.controller.waitingFor()).toBe('commit, aside or cancel');
+    expect(h.controller.running()).toBe(false);
+    expect(h.executions).toEqual([]);
+
+    expect(await h.controller.answer('sure')).toBe(true);
+    expect(h.seen.said.at(-1)).toMatchObject({ tone: 'error', text: expect.stringContaining('Type commit') });
+    expect(h.controller.waitingFor()).toBe('commit, aside or cancel');
+
+    expect(await h.controller.answer(' Cancel ')).toBe(true);
+    expect(h.seen.said.at(-1)!.text).toContain('Build not started; your files are exactly as they were.');
+    expect(h.controller.waitingFor()).toBeUndefined();
+    expect(await h.controller.answer('commit')).toBe(false);
+    expect(h.git.calls).toEqual([]);
+    expect(h.git.dirty).toEqual(['src/app.mjs', 'notes.txt']);
+    expect(h.executions).toEqual([]);
+    const stored = await h.stored();
+    expect(stored.tasks).toEqual([]);
+    expect(stored.build).toBeUndefined();
+  });
+
+  it('commit: commits the person\'s work as their own commit first, then builds', async () => {
+    const h = await dirty();
+
+    await h.controller.answer('commit');
+
+    expect(h.git.calls.slice(0, 2)).toEqual(['commitPersonWork Work in progress before the CodeSleuth build', `pruneStale codesleuth/${h.project.id}/`]);
+    expect(h.text()).toContain('Committed your changes as c0ffeec0ffee ("Work in progress before the CodeSleuth build").');
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
+    expect((await h.stored()).milestone).toBe('built');
+  });
+
+  it('aside: saves the work to a snapshot ref kept in HANDOFF, shows how to get it back, then builds', async () => {
+    const h = await dirty();
+
+    await h.controller.answer('aside');
+
+    const ref = 'refs/codesleuth/snapshots/2026-01-02T03-04-05.000Z-before-build';
+    expect(h.git.calls[0]).toBe('setAsideWork before-build');
+    const stored = await h.stored();
+    expect(stored.build?.snapshot).toEqual({ ref, files: ['src/app.mjs', 'notes.txt'], restore: `git stash apply ${ref}` });
+    expect(h.text()).toContain(`Your changes (2 files) are saved at ${ref} and set aside. To get them back:\ngit stash apply ${ref}`);
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
+    expect(stored.milestone).toBe('built');
+  });
+
+  it('a failed commit or set-aside says nothing was lost, shows git\'s hint, and does not build', async () => {
+    const h = await dirty();
+    h.git.commitFailure = { kind: 'git-failed', message: 'The commit was refused: hook failed.', hint: 'A commit hook or signing setting may have stopped it.' };
+
+    await h.controller.answer('commit');
+
+    expect(h.seen.said.at(-1)).toEqual({
+      tone: 'error',
+      text: 'Could not commit your changes: The commit was refused: hook failed. A commit hook or signing setting may have stopped it. Nothing was lost. Commit your changes yourself, then type !continue.',
+    });
+    expect(h.executions).toEqual([]);
+    expect(h.controller.running()).toBe(false);
+    expect(h.controller.waitingFor()).toBeUndefined();
+
+    // !continue asks again, since the work is still there.
+    await h.controller.act(h.project, { kind: 'continue' });
+    expect(h.controller.waitingFor()).toBe('commit, aside or cancel');
+    h.git.asideFailure = { kind: 'locked', message: 'Another git process holds the repository lock' };
+    await h.controller.answer('aside');
+    expect(h.seen.said.at(-1)).toEqual({
+      tone: 'error',
+      text: 'Could not set your changes aside: Another git process holds the repository lock. Nothing was lost. Commit your changes yourself, then type !continue.',
+    });
+    expect(h.executions).toEqual([]);
+    expect((await h.stored()).build).toBeUndefined();
+  });
+
+  it('Ctrl+C at the question drops it and leaves the files alone', async () => {
+    const h = await dirty(['a.txt']);
+    expect(h.seen.said[0]!.text).toContain('(1 file):\n  a.txt');
+    expect(h.controller.cancel()).toBe(true);
+    expect(h.controller.waitingFor()).toBeUndefined();
+    expect(h.text()).toContain('Build not started; your files are as they were.');
+    expect(h.git.calls).toEqual([]);
+  });
+});
+
+const needsContext = (question: string): Step => (request) => ({ ...runRecord(request.task.id), kind: 'needs_context', questions: [question] });
+
+describe('BuildController: decisions', () => {
+  it('a question becomes D-1 in HANDOFF and DECISIONS.md, other tasks go on, and !decide runs the task again with the answer', async () => {
+    const h = await setUp({
+      tasks: [task('TASK-001'), task('TASK-002'), task('TASK-003', ['TASK-001'])],
+      steps: { 'TASK-001': [needsContext('Round half up or half even?'), builds], 'TASK-002': [builds], 'TASK-003': [builds] },
+    });
+
+    await h.controller.start(h.project);
+
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
+    let stored = await h.stored();
+    expect(stored.build?.decisions).toEqual([{ id: 'D-1', taskId: 'TASK-001', question: 'Round half up or half even?', askedAt: new Date(START).toISOString() }]);
+    expect(stored.tasks.map((r) => [r.id, r.status])).toEqual([
+      ['TASK-001', 'NEEDS_CONTEXT'],
+      ['TASK-002', 'DONE'],
+    ]);
+    expect(await h.statuses()).toEqual({ 'TASK-001': 'BLOCKED', 'TASK-002': 'DONE', 'TASK-003': 'PENDING' });
+    expect(await h.artifact('DECISIONS.md')).toContain('## D-1 (TASK-001) — OPEN\n\n- Asked: 2026-01-02T03:04:05.000Z\n- Question: Round half up or half even?');
+    const waits = h.seen.said.at(-1)!.text;
+    expect(waits).toContain('The build waits for you:\n  TASK-001 NEEDS_CONTEXT: waits for your answer: !decide D-1 <answer>.');
+    expect(waits).toContain('  D-1 (TASK-001) asks: Round half up or half even?\nAnswer with !decide <id> <answer>.');
+    expect(h.seen.bells).toBe(1);
+    // Not complete: no report, no milestone.
+    expect(await h.artifact('BUILD_REPORT.md')).toBeUndefined();
+    expect(stored.milestone).toBeUndefined();
+    expect(h.seen.changed).toBe(0);
+
+    await h.controller.act(h.project, { kind: 'decide', id: 'D-7', answer: 'x' });
+    expect(h.seen.said.at(-1)).toEqual({ tone: 'error', text: 'There is no decision D-7. Open: D-1. !status lists them.' });
+
+    await h.controller.act(h.project, { kind: 'decide', id: 'd-1', answer: 'Half up' });
+
+    expect(h.text()).toContain('D-1 answered. TASK-001 goes on with your answer.');
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002', 'TASK-001', 'TASK-003']);
+    expect(h.executions[2]!.task.description).toContain('Decisions the person made for this task:\n- D-1 — question: Round half up or half even?\n  answer from the person: Half up');
+    expect(h.executions[0]!.task.description).not.toContain('Decisions');
+    stored = await h.stored();
+    expect(stored.build?.decisions[0]).toMatchObject({ id: 'D-1', answer: 'Half up', answeredAt: new Date(START).toISOString() });
+    expect(stored.tasks.map((r) => r.status)).toEqual(['DONE', 'DONE', 'DONE']);
+    expect(await h.artifact('DECISIONS.md')).toContain('## D-1 (TASK-001) — ANSWERED');
+    expect(await h.artifact('BUILD_REPORT.md')).toContain('- Decision D-1: Round half up or half even? → Half up');
+    expect(stored.milestone).toBe('built');
+
+    await h.controller.act(h.project, { kind: 'decide', id: 'D-1', answer: 'Half even' });
+    expect(h.seen.said.at(-1)).toEqual({ tone: 'error', text: 'D-1 was already answered: "Half up".' });
+    expect(h.executions).toHaveLength(4);
+  });
+});
+
+describe('BuildController: !retry and !skip', () => {
+  it('!retry reruns a BLOCKED task and refuses a DONE one; !skip marks SKIPPED, names the dependents and completes the build', async () => {
+    const h = await setUp({
+      tasks: [task('TASK-001'), task('TASK-002', ['TASK-001']), task('TASK-003')],
+      steps: { 'TASK-001': [(r) => blockedResult(r.task.id)], 'TASK-002': [builds], 'TASK-003': [(r) => blockedResult(r.task.id), builds] },
+    });
+
+    await h.controller.start(h.project);
+
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-003']);
+    expect(h.seen.said.at(-1)!.text).toContain('  TASK-001 BLOCKED: BLOCKED: TASK-001 cannot find its input. Type !retry TASK-001 to run it again, or !skip TASK-001.');
+
+    await h.controller.act(h.project, { kind: 'retry', taskId: 'task-003' });
+    expect(h.text()).toContain('TASK-003 is queued again; it restarts from the last checkpoint.');
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-003', 'TASK-003']);
+    expect((await h.stored()).tasks.find((r) => r.id === 'TASK-003')).toMatchObject({ status: 'DONE', attempts: 2 });
+
+    await h.controller.act(h.project, { kind: 'retry', taskId: 'TASK-003' });
+    expect(h.seen.said.at(-1)).toMatchObject({ tone: 'error', text: expect.stringMatching(/^TASK-003 is DONE; !retry works on a task that is BLOCKED/) });
+    await h.controller.act(h.project, { kind: 'retry', taskId: 'TASK-404' });
+    expect(h.seen.said.at(-1)!.text).toBe('There is no TASK-404 in TASK-GRAPH.md. !state lists the tasks.');
+    expect(h.executions).toHaveLength(3);
+
+    await h.controller.skip(h.project, 'TASK-001');
+
+    expect(h.text()).toContain('TASK-001 is SKIPPED. Marked for your attention: TASK-002 depend on it and will be built without it.');
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-003', 'TASK-003', 'TASK-002']);
+    const stored = await h.stored();
+    expect(stored.tasks.map((r) => [r.id, r.status])).toEqual([
+      ['TASK-001', 'SKIPPED'],
+      ['TASK-002', 'DONE'],
+      ['TASK-003', 'DONE'],
+    ]);
+    expect(await h.statuses()).toEqual({ 'TASK-001': 'SKIPPED', 'TASK-002': 'DONE', 'TASK-003': 'DONE' });
+    expect(await h.artifact('BUILD_REPORT.md')).toContain('- Tasks: 3 (2 DONE, 1 SKIPPED by the person)');
+    expect(stored.milestone).toBe('built');
+  });
+});
+
+describe('BuildController: approvals', () => {
+  const install: ApprovalRequest = { toolName: 'run_command', kind: 'run', action: 'npm install left-pad', reason: 'installs a package' };
+  const write: ApprovalRequest = { toolName: 'write_file', kind: 'write', action: '.env', reason: 'a secrets file' };
+
+  it('asks the person, rings, takes y and a, keeps asking on a garbage answer, and remembers "always"', async () => {
+    const answers: ApprovalDecision[] = [];
+    const asks: Step = async (request): Promise<TaskResult> => {
+      answers.push(await request.approve(install));
+      answers.push(await request.approve(write));
+      answers.push(await request.approve(write));
+      return doneResult(request.task.id);
+    };
+    const h = await setUp({ tasks: [task('TASK-001')], steps: { 'TASK-001': [asks] } });
+
+    await h.controller.start(h.project);
+
+    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder');
+    expect(h.controller.running()).toBe(true);
+    expect(h.seen.said.at(-1)).toEqual({ tone: 'warning', text: 'The Builder asks to run: npm install left-pad\ninstalls a package\nAllow? (y = yes, n = no, a = always for this session)' });
+    expect(h.seen.bells).toBe(1);
+
+    expect(await h.controller.answer('perhaps')).toBe(true);
+    expect(h.seen.said.at(-1)).toEqual({ tone: 'error', text: 'Answer y (yes), n (no) or a (always for this session).' });
+    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder');
+    expect(answers).toEqual([]);
+
+    await h.controller.answer('y');
+    expect(answers).toEqual(['yes']);
+    expect(h.seen.said.at(-1)!.text).toContain('The Builder asks to write: .env');
+    expect(h.seen.bells).toBe(2);
+
+    await h.controller.answer('A');
+
+    // The second write to .env was not asked again.
+    expect(answers).toEqual(['yes', 'always', 'yes']);
+    expect(h.seen.said.filter((s) => s.text.startsWith('The Builder asks')).length).toBe(2);
+    expect(h.controller.waitingFor()).toBeUndefined();
+    expect((await h.stored()).milestone).toBe('built');
+  });
+
+  it('Ctrl+C while asking answers no and stops the build', async () => {
+    const answers: ApprovalDecision[] = [];
+    const asks: Step = async (request): Promise<TaskResult> => {
+      answers.push(await request.approve(install));
+      return request.signal.aborted ? { ...runRecord(request.task.id), kind: 'aborted' } : doneResult(request.task.id);
+    };
+    const h = await setUp({ tasks: [task('TASK-001')], steps: { 'TASK-001': [asks] } });
+    await h.controller.start(h.project);
+
+    expect(h.controller.cancel()).toBe(true);
+    await h.controller.settled();
+
+    expect(answers).toEqual(['no']);
+    expect(h.controller.waitingFor()).toBeUndefined();
+    expect(h.controller.running()).toBe(false);
+    expect((await h.stored()).tasks.map((r) => r.status)).toEqual(['IN-PROGRESS']);
+    expect(h.seen.said.at(-1)!.text).toContain('The build stopped.');
+  });
+});
