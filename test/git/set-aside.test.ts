@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gitFail } from '../../src/core/git/git-results.js';
+import { createGitRunner, type GitRunner } from '../../src/git/git-runner.js';
+import { setAsideWork } from '../../src/git/set-aside.js';
 import { exists, failure, makeSandbox, ok, read, write, type Sandbox } from './git-fixtures.js';
 
 /* setAsideWork and the fast-forward merge, on real repositories in temp folders. */
@@ -27,6 +30,23 @@ async function dirtyRepo(): Promise<string> {
 }
 
 describe('setAsideWork', () => {
+  it('names the snapshot and how to restore it when setting the work aside fails after the save', async () => {
+    const repo = await dirtyRepo();
+    const real = createGitRunner({ env: box.env });
+    const checkoutFails: GitRunner = {
+      exec: real.exec,
+      run: (cwd, args, options) => (args[0] === 'checkout' ? Promise.resolve(gitFail('git-failed', 'checkout was interrupted.')) : real.run(cwd, args, options)),
+    };
+
+    const error = failure(await setAsideWork(checkoutFails, (r, label) => box.port.snapshotWork(r, label), repo, 'before-build'));
+
+    expect(error.message).toMatch(/^Saved your work to refs\/codesleuth\/snapshots\/\S+before-build, then setting it aside failed: checkout was interrupted\.$/);
+    expect(error.hint).toMatch(/^Nothing was lost\. Your uncommitted work is saved in commit [0-9a-f]{40}\.\nTo bring it back.*git checkout [0-9a-f]{40} -- notes\/idea\.txt src\/app\.ts src\/staged\.ts/s);
+    const ref = /refs\/codesleuth\/snapshots\/\S+before-build/.exec(error.message)![0];
+    expect(box.git(repo, 'show', `${ref}:notes/idea.txt`)).toBe('an untracked idea\n');
+  });
+
+
   it('saves modified, staged and untracked files to a snapshot ref and leaves the tree clean at HEAD', async () => {
     const repo = await dirtyRepo();
     const head = box.git(repo, 'rev-parse', 'HEAD').trim();

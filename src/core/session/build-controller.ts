@@ -387,7 +387,7 @@ export class BuildController {
     });
     if (to === 'SKIPPED') {
       const dependents = graph.tasks.filter((t) => t.depends_on.includes(id)).map((t) => t.id);
-      this.host.emit(entry.success(`${id} is SKIPPED.${dependents.length > 0 ? ` Marked for your attention: ${dependents.join(', ')} depend on it and will be built without it.` : ''}`));
+      this.host.emit(entry.success(`${id} is SKIPPED.${dependents.length > 0 ? ` Marked for your attention: ${dependents.join(', ')} ${dependents.length === 1 ? 'depends' : 'depend'} on it and will be built without it.` : ''}`));
     } else {
       this.host.emit(entry.success(`${id} is queued again; it restarts from the last checkpoint.`));
     }
@@ -447,9 +447,9 @@ export class BuildController {
 
   private onTaskEvent(graph: TaskGraph, taskId: string, event: AgentEvent): void {
     const doing = toolActivity(event);
-    if (doing === undefined) return;
-    this.activity.set(taskId, doing);
-    this.refreshBoard(graph);
+    if (doing !== undefined) this.activity.set(taskId, doing);
+    // A usage event changes the task's cost (and the status bar's spend).
+    if (doing !== undefined || event.type === 'usage') this.refreshBoard(graph);
   }
 
   private refreshBoard(graph: TaskGraph): void {

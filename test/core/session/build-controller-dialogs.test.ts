@@ -185,7 +185,7 @@ describe('BuildController: !retry and !skip', () => {
 
     await h.controller.skip(h.project, 'TASK-001');
 
-    expect(h.text()).toContain('TASK-001 is SKIPPED. Marked for your attention: TASK-002 depend on it and will be built without it.');
+    expect(h.text()).toContain('TASK-001 is SKIPPED. Marked for your attention: TASK-002 depends on it and will be built without it.');
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-003', 'TASK-003', 'TASK-002']);
     const stored = await h.stored();
     expect(stored.tasks.map((r) => [r.id, r.status])).toEqual([

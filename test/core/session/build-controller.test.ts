@@ -104,6 +104,8 @@ describe('BuildController: the live board', () => {
       h.advance(83_000);
       h.tick();
       look(h);
+      request.onReviewEvent({ type: 'usage', model: 'm', usage: { inputTokens: 10, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, durationMs: 1, stopReason: 'end_turn' });
+      look(h);
       return doneResult(request.task.id);
     };
     const h = await setUp({ tasks: [task('TASK-001'), task('TASK-002', ['TASK-001'])], steps: { 'TASK-001': [watched], 'TASK-002': [builds] } });
@@ -117,9 +119,11 @@ describe('BuildController: the live board', () => {
     expect(line(boards[3]!)[1]).toBe('TASK-001 IN-PROGRESS   Build part 001 · 42 s — gates: npm test');
     expect(line(boards[4]!)[1]).toBe('TASK-001 IN-PROGRESS   Build part 001 · 42 s — review: spec, round 1: thinking (turn 2)');
     expect(line(boards[5]!)[1]).toBe('TASK-001 IN-PROGRESS   Build part 001 · 2 min 05 s — review: spec, round 1: thinking (turn 2)');
+    // A model call's cost shows at once, not at the next tick.
+    expect(line(boards[6]!)[1]).toBe('TASK-001 IN-PROGRESS   Build part 001 · 2 min 05 s · $0.2500 — review: spec, round 1: thinking (turn 2)');
     // The first board, before any task started, lists the plan; a DONE task shows its commit and its cost.
     expect(h.seen.lives[0]).toBe('Task board\nTASK-001 PENDING       Build part 001\nTASK-002 PENDING       Build part 002');
-    expect(h.seen.lives).toContain(`Task board\nTASK-001 DONE          Build part 001 — ${shaOf('TASK-001').slice(0, 8)}\nTASK-002 IN-PROGRESS   Build part 002 · 0 s — starting`);
+    expect(h.seen.lives).toContain(`Task board\nTASK-001 DONE          Build part 001 · $0.2500 — ${shaOf('TASK-001').slice(0, 8)}\nTASK-002 IN-PROGRESS   Build part 002 · 0 s — starting`);
     expect(h.seen.lives.some((board) => board?.includes('TASK-002 IN-PROGRESS   Build part 002 · 0 s · $0.2500 — gates: npm test'))).toBe(true);
     expect(h.seen.lives.at(-1)).toBeUndefined();
   });
