@@ -1,6 +1,7 @@
 import { gitOk, type GitResult } from '../core/git/git-results.js';
 import type { GitPort } from '../core/git/ports.js';
 import { checkoutCommit, commitPersonWork, commitTask } from './commits.js';
+import { diffFiles } from './diff.js';
 import { createGitRunner, type GitRunner, type GitRunnerOptions } from './git-runner.js';
 import { mergeBranch } from './merge.js';
 import { openRepo, readStatus } from './repo-context.js';
@@ -43,6 +44,7 @@ export function createGitPort(options: GitPortOptions = {}): GitPort {
     restoreSnapshot: (repo, ref) => restoreSnapshot(git, repo, ref),
     listSnapshots: (repo) => listSnapshots(git, repo),
     commitPersonWork: (repo, message) => commitPersonWork(git, repo, message),
+    diffFiles: (repo, files) => diffFiles(git, repo, files),
     commitTask: (repo, request) => commitTask(git, repo, request),
     checkoutCommit: (repo, rev) => checkoutCommit(git, snapshot, repo, rev),
     addWorktree: (repo, request) => addWorktree(git, repo, request),

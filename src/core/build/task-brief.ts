@@ -38,6 +38,29 @@ export interface ReviewBriefInput {
   /** renderReceiptSummary of the passing gate run. */
   readonly receipts: string;
   readonly maxRounds: number;
+  /** The change against the last commit (a unified diff, repository-relative paths), or why there is none. */
+  readonly diff: ReviewDiff;
+}
+
+/** The task's change as the reviewer sees it. */
+export type ReviewDiff = { readonly kind: 'diff'; readonly text: string } | { readonly kind: 'unavailable'; readonly reason: string };
+
+/** A reviewer reads at most this much of a diff in its brief; the files hold the rest. */
+export const MAX_REVIEW_DIFF_CHARS = 24_000;
+
+/** Pure: the diff section of a review brief, cut at MAX_REVIEW_DIFF_CHARS on a line boundary. */
+export function renderReviewDiff(diff: ReviewDiff): string[] {
+  if (diff.kind === 'unavailable') return [`The change against the last commit could not be shown (${diff.reason}); read the files.`];
+  if (diff.text.trim() === '') return ['The change against the last commit: (empty)'];
+  let text = diff.text.replace(/\n$/, '');
+  let note = '';
+  if (text.length > MAX_REVIEW_DIFF_CHARS) {
+    const cut = text.lastIndexOf('\n', MAX_REVIEW_DIFF_CHARS);
+    text = text.slice(0, cut > 0 ? cut : MAX_REVIEW_DIFF_CHARS);
+    note = `\n(The diff is ${Math.round(diff.text.length / 1024)} KB; the first ${Math.round(text.length / 1024)} KB are shown. Read the files for the rest.)`;
+  }
+  const fence = text.includes('```') ? '~~~~' : '```';
+  return ['The change against the last commit (paths from the repository top):', `${fence}diff`, text, fence + note];
 }
 
 const STAGE_INSTRUCTIONS: Readonly<Record<ReviewStage, string>> = {
@@ -78,6 +101,8 @@ export function taskReviewBrief(input: ReviewBriefInput): string {
     'Files the task changed (these go into its commit; read them):',
     ...bullets(input.files, '(none)'),
     '',
+    ...renderReviewDiff(input.diff),
+    '',
     `The Builder reports: ${input.summary}`,
     ...(input.concerns.length === 0 ? [] : ['Concerns it raised (confirm or dismiss each):', ...bullets(input.concerns, '')]),
     '',
@@ -101,6 +126,8 @@ export interface ReviewFollowUpInput {
   readonly receipts: string;
   /** Citations of the last round that were dropped ('' when none). */
   readonly rejectedText: string;
+  /** The whole change as it is now. */
+  readonly diff: ReviewDiff;
 }
 
 /** Pure: the next round of a stage, appended to the reviewer's own conversation. */
@@ -113,6 +140,8 @@ export function reviewFollowUp(input: ReviewFollowUpInput): string {
     '',
     'Files the task changed now:',
     ...bullets(input.files, '(none)'),
+    '',
+    ...renderReviewDiff(input.diff),
     '',
     ...(input.rejectedText === '' ? [] : ['Some citations of your last report were dropped and never reached the Builder:', input.rejectedText, '']),
     `Round ${input.round} of ${input.maxRounds} of the ${REVIEW_STAGE_TITLES[input.stage]} review: read the files again (lines may have moved), ` +

@@ -21,7 +21,7 @@ import {
   type ReviewRoundRecord,
   type ReviewState,
 } from './review-rounds.js';
-import { reviewFollowUp, taskBrief, taskReviewBrief } from './task-brief.js';
+import { reviewFollowUp, taskBrief, taskReviewBrief, type ReviewDiff } from './task-brief.js';
 import { changedFilesOfEvent, dirtyFilesOf, projectPrefix, splitTaskFiles, toRepoPath } from './task-files.js';
 
 /*
@@ -71,6 +71,8 @@ export interface TaskGitPort {
   status(repo: string): Promise<GitResult<RepoStatus>>;
   snapshotWork(repo: string, label: string): Promise<GitResult<Snapshot>>;
   commitTask(repo: string, request: TaskCommitRequest): Promise<GitResult<string>>;
+  /** The change the commit would hold, for the reviewer (GitPort.diffFiles). */
+  diffFiles(repo: string, files: readonly string[]): Promise<GitResult<string>>;
 }
 
 /** A clock, for when the task started and ended. */
@@ -263,6 +265,7 @@ interface WorkUnderReview {
   readonly concerns: readonly string[];
   readonly receipts: readonly Receipt[];
   readonly commands: readonly GateCommand[];
+  readonly diff: ReviewDiff;
 }
 
 /** A reviewer run that ended without a report stops the task: a review never passes by default. */
@@ -326,7 +329,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
     const receipts = renderReceiptSummary(work.receipts, { commands: work.commands });
     if (reviewerMessages.length > 0) {
       // Back from the Builder's fix: the same stage, the reviewer's own conversation goes on.
-      const followUp = { stage: review.stage, round: review.round + 1, maxRounds: MAX_REVIEW_ROUNDS, files: work.files, summary: work.summary, receipts, rejectedText: droppedLastRound };
+      const followUp = { stage: review.stage, round: review.round + 1, maxRounds: MAX_REVIEW_ROUNDS, files: work.files, summary: work.summary, receipts, rejectedText: droppedLastRound, diff: work.diff };
       reviewerMessages = appendUserText(reviewerMessages, reviewFollowUp(followUp));
     }
     for (;;) {
@@ -334,7 +337,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
       const { stage } = review;
       const round = review.round + 1;
       if (reviewerMessages.length === 0) {
-        reviewerMessages = [userMessage(taskReviewBrief({ task, stage, files: work.files, summary: work.summary, concerns: work.concerns, receipts, maxRounds: MAX_REVIEW_ROUNDS }))];
+        reviewerMessages = [userMessage(taskReviewBrief({ task, stage, files: work.files, summary: work.summary, concerns: work.concerns, receipts, maxRounds: MAX_REVIEW_ROUNDS, diff: work.diff }))];
       }
       options.onPhase?.({ kind: 'review', stage, round });
       const outcome = await reviewPort.review({ taskId: task.id, stage, round, messages: reviewerMessages, onEvent: reviewerEvent });
@@ -431,7 +434,9 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
     if (reviewer !== undefined && fileIndex !== undefined) {
       // The commit's files, as the reviewer (and its file index) name them: relative to the project.
       const files = split.commit.map((f) => f.slice(prefix.length));
-      const reviewed = await reviewWork(reviewer, fileIndex, { files, summary: report.summary, concerns, receipts, commands });
+      const diffed = await git.diffFiles(options.projectDir, split.commit);
+      const diff: ReviewDiff = diffed.ok ? { kind: 'diff', text: diffed.value } : { kind: 'unavailable', reason: diffed.error.message };
+      const reviewed = await reviewWork(reviewer, fileIndex, { files, summary: report.summary, concerns, receipts, commands, diff });
       if (reviewed.kind === 'end') return record(reviewed.ending);
       if (reviewed.kind === 'fix') {
         messages = appendUserText(messages, reviewed.feedback);

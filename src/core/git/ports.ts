@@ -89,6 +89,11 @@ export interface GitPort {
 
   /** Commits all of the person's changes (staged or not, untracked included) as their commit; returns its SHA. */
   commitPersonWork(repo: string, message: string): Promise<GitResult<string>>;
+  /**
+   * The unified diff against HEAD of these repository-relative files as they are in the work
+   * tree (new and deleted files included), leaving the index and the work tree as they are.
+   */
+  diffFiles(repo: string, files: readonly string[]): Promise<GitResult<string>>;
   /** Commits a task's work on the current branch; returns the commit's SHA. */
   commitTask(repo: string, request: TaskCommitRequest): Promise<GitResult<string>>;
   /**

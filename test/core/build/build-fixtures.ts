@@ -120,6 +120,9 @@ export function fakeGit(before: RepoStatus, after: RepoStatus): TaskGitPort & { 
       commits.push(request);
       return gitOk('f00d'.repeat(10));
     },
+    async diffFiles(_repo, files) {
+      return gitOk(files.map((file) => `diff --git a/${file} b/${file}\n+a line of ${file}\n`).join(''));
+    },
   };
 }
 

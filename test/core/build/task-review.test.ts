@@ -3,6 +3,7 @@ import type { ReviewPortOutcome } from '../../../src/core/build/review-report.js
 import { runTask, type BuilderPort, type GatesPort, type TaskGitPort, type TaskPhase, type TaskRunnerPorts } from '../../../src/core/build/task-runner.js';
 import type { Receipt } from '../../../src/core/build/receipts.js';
 import type { ChatMessage } from '../../../src/core/provider/types.js';
+import { gitFail } from '../../../src/core/git/git-results.js';
 import {
   OPTIONS,
   TASK,
@@ -57,6 +58,7 @@ function setup(runs: readonly ScriptedRun[], gateRuns: readonly (readonly Receip
   const loggedGit: TaskGitPort = {
     status: (repo) => git.status(repo),
     snapshotWork: (repo, label) => git.snapshotWork(repo, label),
+    diffFiles: (repo, files) => git.diffFiles(repo, files),
     commitTask: (repo, request) => {
       log.push('commit');
       return git.commitTask(repo, request);
@@ -86,6 +88,8 @@ describe('runTask with a reviewer', () => {
     expect(specBrief).toContain('- sum of negatives works');
     expect(specBrief).toContain('Files the task changed (these go into its commit; read them):\n- src/sum.mjs\n- test/sum.test.mjs');
     expect(specBrief).toContain('Gates: PASS (1 of 1 passed)');
+    // The change itself, from the git port's diff of the files the commit would hold.
+    expect(specBrief).toContain('The change against the last commit (paths from the repository top):\n```diff\ndiff --git a/src/sum.mjs b/src/sum.mjs\n+a line of src/sum.mjs\n');
     expect(specBrief).toContain('end by calling report_review once with stage "spec"');
     expect(qualityBrief).toContain('stage 2 of 2, code quality.');
     // The reviewer never sees the Builder's conversation.
@@ -130,6 +134,7 @@ describe('runTask with a reviewer', () => {
     expect(followUp).toContain('The Builder worked on your findings and reports: Fixed the sign handling.');
     expect(followUp).toContain('sha256 cccccccccccc');
     expect(followUp).toContain('Round 2 of 3 of the spec compliance review');
+    expect(followUp).toContain('```diff\ndiff --git a/src/sum.mjs b/src/sum.mjs');
     expect(t.git.commits).toHaveLength(1);
     expect(t.git.commits[0]!.body).toContain('Review: spec compliance passed in round 2; code quality passed in round 1.');
   });
@@ -309,6 +314,13 @@ describe('runTask with a reviewer', () => {
       { kind: 'review', stage: 'quality', round: 1 },
       { kind: 'commit' },
     ]);
+  });
+
+  it('says why the change cannot be shown when git cannot diff, and the review goes on from the files', async () => {
+    const t = setup([WORK], [[receipt()]], [review('spec', 'pass'), review('quality', 'pass')]);
+    const git: TaskGitPort = { ...t.ports.git, diffFiles: async () => gitFail('git-failed', 'index.lock exists') };
+    expectKind(await runTask(TASK, { ...t.ports, git }, OPTIONS), 'done');
+    expect(t.reviewer.lastUserTexts()[0]).toContain('The change against the last commit could not be shown (index.lock exists); read the files.');
   });
 
   it('commits unreviewed, with reviewRounds 0 and no review record, when no reviewer is given', async () => {
