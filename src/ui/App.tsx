@@ -4,6 +4,7 @@ import type { SessionStatus } from '../core/session/session.js';
 import type { TranscriptEntry } from '../core/transcript.js';
 import { EntryView } from './EntryView.js';
 import { InputLine } from './InputLine.js';
+import { LiveArea } from './LiveArea.js';
 import { StatusBar } from './StatusBar.js';
 import type { SessionLike } from './deferred-session.js';
 
@@ -25,7 +26,7 @@ export function App({ session, greeting }: { readonly session: SessionLike; read
   const [busy, setBusy] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
-  const [live, setLive] = useState<string | undefined>();
+  const [live, setLive] = useState<{ readonly text: string; readonly board: boolean } | undefined>();
   const lastCtrlC = useRef(0);
   const queue = useRef<string[]>([]);
   const running = useRef(false);
@@ -34,7 +35,7 @@ export function App({ session, greeting }: { readonly session: SessionLike; read
     () =>
       session.subscribe((event) => {
         if (event.type === 'entry') setEntries((all) => [...all, event.entry]);
-        else if (event.type === 'live') setLive(event.text);
+        else if (event.type === 'live') setLive(event.text === undefined ? undefined : { text: event.text, board: event.board === true });
         else if (event.type === 'bell') bell();
         else setStatus(event.status);
       }),
@@ -93,11 +94,7 @@ export function App({ session, greeting }: { readonly session: SessionLike; read
   return (
     <Box flexDirection="column">
       <Static items={entries}>{(entry) => <EntryView key={entry.id} entry={entry} />}</Static>
-      {live ? (
-        <Box paddingX={1} marginBottom={1}>
-          <Text>{live}</Text>
-        </Box>
-      ) : null}
+      {live ? <LiveArea text={live.text} board={live.board} /> : null}
       {leaving ? null : (
         <>
           <StatusBar status={status} notice={notice ?? (busy ? 'working… (Ctrl+C cancels)' : undefined)} />

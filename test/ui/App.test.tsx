@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/App.js';
 import { StatusBar } from '../../src/ui/StatusBar.js';
 import { EntryView } from '../../src/ui/EntryView.js';
+import { LiveArea } from '../../src/ui/LiveArea.js';
 import { makeTempHome, recordingSession, type TempHome } from '../support/temp-home.js';
 
 let home: TempHome;
@@ -78,5 +79,27 @@ describe('StatusBar and EntryView', () => {
   it('marks errors so they read as errors without colour', () => {
     const { lastFrame } = render(<EntryView entry={{ id: 1, tone: 'error', text: 'Unknown command !x' }} />);
     expect(lastFrame()).toContain('✗ Unknown command !x');
+  });
+});
+
+describe('LiveArea', () => {
+  const long = `TASK-001 IN-PROGRESS   ${'A very long task title '.repeat(6)}· 12 s — review: spec, round 1: read_file src/server.js`;
+
+  it('keeps one line per task on the board, cut at the width with an ellipsis', () => {
+    const ui = render(<LiveArea text={`Task board\n${long}\nTASK-002 PENDING       Short`} board />);
+    const lines = ui.lastFrame()!.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]!.length).toBeLessThanOrEqual(100);
+    expect(lines[1]!.trimEnd().endsWith('…')).toBe(true);
+    expect(lines[2]).toContain('TASK-002 PENDING       Short');
+    ui.unmount();
+  });
+
+  it('wraps streaming text so none of it is lost', () => {
+    const ui = render(<LiveArea text={long} board={false} />);
+    const frame = ui.lastFrame()!;
+    expect(frame.split('\n').length).toBeGreaterThan(1);
+    expect(frame.replace(/\s+/g, ' ')).toContain('read_file src/server.js');
+    ui.unmount();
   });
 });

@@ -15,8 +15,11 @@ export interface SessionStatus {
 export type SessionEvent =
   | { readonly type: 'entry'; readonly entry: TranscriptEntry }
   | { readonly type: 'status'; readonly status: SessionStatus }
-  /** The agent's text while it streams in (or the Builder's task board); undefined once it became an entry. */
-  | { readonly type: 'live'; readonly text: string | undefined }
+  /**
+   * The agent's text while it streams in (wraps), or the Builder's task board (`board`: one
+   * line per task, cut at the terminal's width); undefined once it became an entry or the build ended.
+   */
+  | { readonly type: 'live'; readonly text: string | undefined; readonly board?: boolean }
   /** Something waits for the person: the terminal bell. */
   | { readonly type: 'bell' };
 

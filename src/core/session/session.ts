@@ -74,7 +74,7 @@ export class Session {
     this.builder = new BuildController(ports, {
       emit: (input) => this.emit(input),
       live: (text) => {
-        this.broadcast({ type: 'live', text });
+        this.broadcast({ type: 'live', text, board: true });
         this.emitStatus(); // the spend so far, while the build runs
       },
       bell: () => this.broadcast({ type: 'bell' }),
