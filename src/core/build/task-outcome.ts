@@ -1,5 +1,5 @@
 import type { Receipt } from './receipts.js';
-import { MAX_REVIEW_ROUNDS, type Escalation } from './review-rounds.js';
+import { MAX_REVIEW_ROUNDS, reviewRoundsRun, type Escalation } from './review-rounds.js';
 import { describeExit, firstFailure } from './receipts.js';
 import type { Decision, TaskRecord } from './build-record.js';
 import { nextDecisionId } from './build-record.js';
@@ -120,7 +120,9 @@ export function recordFromResult(
     }
     return { record: { ...common, status: 'NEEDS_CONTEXT', reason: aside(`waits for your answer: ${asked.map((id) => `!decide ${id} <answer>`).join(', ')}.`, ending.setAside) }, decisions };
   }
-  return { record: { ...common, status: 'BLOCKED', reason: aside(reasonOf(result), ending.setAside) }, decisions };
+  // An escalated task records the rounds it went through, as a DONE one does.
+  const reviewRounds = result.kind === 'escalated' && result.reviews ? reviewRoundsRun(result.reviews) : previous.reviewRounds;
+  return { record: { ...common, status: 'BLOCKED', reviewRounds, reason: aside(reasonOf(result), ending.setAside) }, decisions };
 }
 
 /** What happened, what was tried and the decision needed, as sentences for the person. */

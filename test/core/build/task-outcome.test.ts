@@ -42,8 +42,10 @@ describe('recordFromResult', () => {
   });
 
   it('tells the person what happened, what was tried and the decision needed when the review escalates', () => {
+    const history = [1, 2, 3].map((round) => ({ stage: 'spec' as const, round, outcome: 'changes_requested' as const, accepted: [], rejected: [] }));
     const record = recordOf(started(), {
       ...run([[receipt()]]),
+      reviews: history,
       kind: 'escalated',
       receipts: [receipt()],
       escalation: {
@@ -62,6 +64,7 @@ describe('recordFromResult', () => {
         'Decision needed: Decide how TASK-001 goes on: the review loop stops here until a person chooses. ' +
         'Type !retry TASK-001 to run it again, or !skip TASK-001.',
     );
+    expect(record.reviewRounds).toBe(3);
   });
 
   it('keeps the branch of a task that conflicted twice in its reason', () => {
