@@ -56,7 +56,8 @@ export function makeSampleProject(dir: string): void {
   writeFiles(dir, SAMPLE_FILES);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'Initial sample project');
+  // An identity of its own: the machine running the tests may have none configured.
+  git(dir, '-c', 'user.name=Sample Person', '-c', 'user.email=person@example.com', 'commit', '-q', '-m', 'Initial sample project');
 }
 
 /** A module `src/<name>.js` exporting `name` = body, and its test asserting `expr` (both real node --test code). */
@@ -78,7 +79,7 @@ export function writeFile(filePath: string, content: string): Block {
 }
 
 /** write_file blocks for each file. */
-export function writeAll(files: Readonly<Record<string, string>>): Block[] {
+function writeAll(files: Readonly<Record<string, string>>): Block[] {
   return Object.entries(files).map(([p, c]) => writeFile(p, c));
 }
 
@@ -159,7 +160,7 @@ const DESIGN_INPUT = {
 };
 
 /** The write_task_graph input for `tasks`. */
-export function taskGraphInput(tasks: readonly SampleTask[]): Record<string, unknown> {
+function taskGraphInput(tasks: readonly SampleTask[]): Record<string, unknown> {
   return {
     tasks: tasks.map((t) => ({
       id: t.id,
@@ -261,7 +262,7 @@ export async function setUpBuild(options: BuildSetupOptions | ((paths: BuildPath
 }
 
 /** The task a request works on: the first TASK-NNN of its first message (as the fake server's lanes). */
-export function laneOf(request: RecordedRequest): string | undefined {
+function laneOf(request: RecordedRequest): string | undefined {
   const first = bodyOf(request).messages[0];
   return first === undefined ? undefined : /\bTASK-\d{3,}\b/.exec(blocksText(first.content))?.[0];
 }
