@@ -126,7 +126,7 @@ export function recordFromResult(
 }
 
 /** What happened, what was tried and the decision needed, as sentences for the person. */
-export function escalationText(escalation: Escalation): string {
+function escalationText(escalation: Escalation): string {
   const sentence = (text: string) => text.trim().replace(/[.;:]?$/, '.');
   return [`What happened: ${sentence(escalation.whatHappened)}`, `What was tried: ${sentence(escalation.whatWasTried.join('; '))}`, `Decision needed: ${sentence(escalation.decisionNeeded)}`].join(' ');
 }
