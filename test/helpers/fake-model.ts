@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeServer, type FakeServer, type RecordedRequest } from '../../src/fake-server/index.js';
+import { startFakeServer, type Cassette, type FakeServer, type RecordedRequest } from '../../src/fake-server/index.js';
 import type { PtyCli } from './pty-cli.js';
 
 const CASSETTES = fileURLToPath(new URL('../fixtures/cassettes/', import.meta.url));
@@ -17,6 +17,13 @@ const servers = new Set<FakeServer>();
 /** Starts the fake server on loopback with test/fixtures/cassettes/e2e-<name>.json. */
 export async function startFakeModel(name: string): Promise<FakeServer> {
   const server = await startFakeServer({ cassette: path.join(CASSETTES, `e2e-${name}.json`) });
+  servers.add(server);
+  return server;
+}
+
+/** Starts the fake server with a cassette built in code (see test/helpers/build-fixture.ts). */
+export async function startFakeModelWith(cassette: Cassette): Promise<FakeServer> {
+  const server = await startFakeServer({ cassette });
   servers.add(server);
   return server;
 }

@@ -108,6 +108,7 @@ export function renderBuildReport(input: {
     if (r?.summary) out.push(`- Summary: ${oneLine(r.summary)}`);
     if (r?.reason) out.push(`- Note: ${oneLine(r.reason)}`);
     if (r && r.attempts > 1) out.push(`- Attempts: ${r.attempts}`);
+    if (r?.failedGateRuns) out.push(`- Failed gate runs: ${r.failedGateRuns} (each went back to the Builder)`);
     for (const concern of r?.concerns ?? []) out.push(`- Concern: ${oneLine(concern)}`);
     for (const d of input.decisions.filter((x) => x.taskId === task.id)) out.push(`- Decision ${d.id}: ${oneLine(d.question)} → ${d.answer ? oneLine(d.answer) : '(unanswered)'}`);
     if (r && r.receipts.length > 0) out.push('', renderReceiptSummary(r.receipts, { includeFailureTail: true }));

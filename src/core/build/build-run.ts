@@ -80,11 +80,20 @@ export interface BuildOptions {
 export type BuildEnding =
   /** Every task is DONE or skipped. */
   | { readonly kind: 'complete' }
-  /** Nothing more can start: tasks wait on a decision, a retry or a skip. */
-  | { readonly kind: 'waiting'; readonly tasks: readonly string[] }
+  /**
+   * Nothing more can start: tasks wait on a decision, a retry or a skip. `held`: the tasks
+   * that never started because a dependency is not DONE (BLOCKED pauses its dependents).
+   */
+  | { readonly kind: 'waiting'; readonly tasks: readonly string[]; readonly held: readonly HeldTask[] }
   | { readonly kind: 'paused'; readonly reason: string }
   | { readonly kind: 'budget'; readonly message: string }
   | { readonly kind: 'aborted' };
+
+/** A task that cannot start yet, and the dependencies it waits for (not DONE, not skipped). */
+export interface HeldTask {
+  readonly taskId: string;
+  readonly waitsFor: readonly string[];
+}
 
 /** The scheduler's view of the records. */
 export function scheduleStateOf(graph: TaskGraph, records: readonly TaskRecord[], maxWorkers: number): ScheduleState {
@@ -176,14 +185,19 @@ export class BuildRun {
   }
 
   private settledEnding(): BuildEnding {
+    const statusOf = (id: string) => this.records.find((r) => r.id === id)?.status ?? 'PENDING';
+    const finished = (id: string) => statusOf(id) === 'DONE' || statusOf(id) === 'SKIPPED';
     const open = this.options.graph.tasks
       .map((t) => t.id)
-      .filter((id) => {
-        const status = this.records.find((r) => r.id === id)?.status;
-        return status !== 'DONE' && status !== 'SKIPPED';
-      })
+      .filter((id) => !finished(id))
       .sort(compareTaskIds);
-    return open.length === 0 ? { kind: 'complete' } : { kind: 'waiting', tasks: open };
+    if (open.length === 0) return { kind: 'complete' };
+    const held = this.options.graph.tasks
+      .filter((t) => open.includes(t.id) && (statusOf(t.id) === 'PENDING' || statusOf(t.id) === 'IN-PROGRESS'))
+      .map((t) => ({ taskId: t.id, waitsFor: t.depends_on.filter((d) => !finished(d)) }))
+      .filter((h) => h.waitsFor.length > 0)
+      .sort((a, b) => compareTaskIds(a.taskId, b.taskId));
+    return { kind: 'waiting', tasks: open, held };
   }
 
   private async startReady(): Promise<void> {
@@ -298,12 +312,14 @@ export class BuildRun {
     if (merged.ok && merged.value.kind === 'conflict') {
       const conflicts = (this.conflicts.get(task.id) ?? 0) + 1;
       this.conflicts.set(task.id, conflicts);
-      await cleanup();
       if (conflicts === 1) {
+        await cleanup();
         this.observer.note('warning', `${task.id} conflicts with work landed meanwhile (${merged.value.files.join(', ')}); running it once more on the new base.`);
         return this.finish(task, { kind: 'requeue' });
       }
-      return this.finish(task, { kind: 'conflict', files: merged.value.files });
+      // Twice: the person resolves it, so the task's commit stays on its branch (only the worktree goes).
+      await this.ports.git.removeWorktree(root, dir, { force: true });
+      return this.finish(task, { kind: 'conflict', files: merged.value.files, branch, sha: result.sha });
     }
     // The task's commit stays on its branch: the work is done, only landing it failed.
     await this.ports.git.removeWorktree(root, dir, { force: true });
@@ -381,6 +397,7 @@ export class BuildRun {
 /** How a task's turn in the build ended, before it becomes a record. */
 export type TaskEnding =
   | { readonly kind: 'result'; readonly result: TaskResult; readonly landedSha?: string; readonly setAside?: string }
-  | { readonly kind: 'conflict'; readonly files: readonly string[] }
+  /** The second conflict: the task's commit `sha` is kept on `branch` for the person. */
+  | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly branch: string; readonly sha: string }
   | { readonly kind: 'crashed'; readonly message: string }
   | { readonly kind: 'requeue' };

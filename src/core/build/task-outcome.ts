@@ -1,6 +1,6 @@
 import type { Receipt } from './receipts.js';
-import { MAX_REVIEW_ROUNDS, type Escalation } from './review-rounds.js';
-import { describeExit } from './receipts.js';
+import { MAX_REVIEW_ROUNDS, reviewRoundsRun, type Escalation } from './review-rounds.js';
+import { describeExit, firstFailure } from './receipts.js';
 import type { Decision, TaskRecord } from './build-record.js';
 import { nextDecisionId } from './build-record.js';
 import type { StalledTask } from './patrol.js';
@@ -44,7 +44,8 @@ export function reasonOf(result: TaskResult): string {
     case 'needs_context':
       return `waits for your answer (!decide).`;
     case 'blocked':
-      return `BLOCKED: ${result.blocker}.${failedGate(result.receipts ?? [])} Type ${retry}.`;
+      // Shown after "TASK-NNN BLOCKED:", so the reason does not say BLOCKED again.
+      return `${result.blocker}.${failedGate(result.receipts ?? [])} Type ${retry}.`;
     case 'no_changes':
       return `the gates passed but the Builder changed no file of the task that git can commit${result.heldBack.length > 0 ? ` (held back because they held your uncommitted changes: ${result.heldBack.join(', ')})` : ''}. Type ${retry}.`;
     case 'git_failed':
@@ -60,7 +61,7 @@ export function reasonOf(result: TaskResult): string {
     case 'aborted':
       return 'stopped; it restarts from its last checkpoint when the build goes on.';
     case 'escalated':
-      return `the review did not settle after ${MAX_REVIEW_ROUNDS} rounds and needs your decision: ${escalationText(result.escalation)} Type ${retry}.`;
+      return `the review did not settle after ${MAX_REVIEW_ROUNDS} rounds and needs your decision. ${escalationText(result.escalation)} Type ${retry}.`;
     default:
       return `stopped (${(result as { kind: string }).kind}). Type ${retry}.`;
   }
@@ -78,7 +79,11 @@ export function recordFromResult(
   switch (ending.kind) {
     case 'conflict':
       return {
-        record: { ...finished, status: 'BLOCKED', reason: `its work conflicts with tasks landed before it (${ending.files.join(', ')}), twice. Resolve by hand, or !retry ${previous.id} / !skip ${previous.id}.` },
+        record: {
+          ...finished,
+          status: 'BLOCKED',
+          reason: `its work conflicts with tasks landed before it (${ending.files.join(', ')}), twice. Its commit ${ending.sha.slice(0, 12)} is kept on branch ${ending.branch}: merge it by hand (git merge ${ending.branch}), or !retry ${previous.id} / !skip ${previous.id}.`,
+        },
         decisions,
       };
     case 'crashed':
@@ -86,7 +91,8 @@ export function recordFromResult(
   }
   const { result } = ending;
   const receipts = [...lastReceipts(result)];
-  const common = { ...finished, receipts, changedFiles: result.kind === 'done' ? [...result.changedFiles] : previous.changedFiles };
+  const failedGateRuns = (previous.failedGateRuns ?? 0) + result.gateRuns.filter((run) => firstFailure(run) !== undefined).length;
+  const common = { ...finished, receipts, failedGateRuns, changedFiles: result.kind === 'done' ? [...result.changedFiles] : previous.changedFiles };
   if (result.kind === 'done') {
     return {
       record: {
@@ -115,12 +121,13 @@ export function recordFromResult(
     }
     return { record: { ...common, status: 'NEEDS_CONTEXT', reason: aside(`waits for your answer: ${asked.map((id) => `!decide ${id} <answer>`).join(', ')}.`, ending.setAside) }, decisions };
   }
-  return { record: { ...common, status: 'BLOCKED', reason: aside(reasonOf(result), ending.setAside) }, decisions };
+  // An escalated task records the rounds it went through, as a DONE one does.
+  const reviewRounds = result.kind === 'escalated' && result.reviews ? reviewRoundsRun(result.reviews) : previous.reviewRounds;
+  return { record: { ...common, status: 'BLOCKED', reviewRounds, reason: aside(reasonOf(result), ending.setAside) }, decisions };
 }
 
+/** What happened, what was tried and the decision needed, as sentences for the person. */
 function escalationText(escalation: Escalation): string {
-  return Object.entries(escalation)
-    .filter(([key, value]) => key !== 'taskId' && (typeof value === 'string' || typeof value === 'number'))
-    .map(([key, value]) => `${key}: ${String(value)}`)
-    .join('; ');
+  const sentence = (text: string) => text.trim().replace(/[.;:]?$/, '.');
+  return [`What happened: ${sentence(escalation.whatHappened)}`, `What was tried: ${sentence(escalation.whatWasTried.join('; '))}`, `Decision needed: ${sentence(escalation.decisionNeeded)}`].join(' ');
 }

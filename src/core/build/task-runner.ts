@@ -244,8 +244,12 @@ export function taskCommitBody(input: {
   readonly heldBack: readonly string[];
   /** The review's history, when the task was reviewed. */
   readonly reviews?: readonly ReviewRoundRecord[];
+  /** Gate runs that failed before these receipts (each went back to the Builder). */
+  readonly failedGateRuns?: number;
 }): string {
   const parts = [renderReceiptSummary(input.receipts, { commands: input.commands })];
+  const failed = input.failedGateRuns ?? 0;
+  if (failed > 0) parts.push(`Repairs: the gates failed ${failed} time${failed === 1 ? '' : 's'} before this run passed; each failure went back to the Builder with its output.`);
   if (input.reviews !== undefined) parts.push(reviewSummaryLine(input.reviews));
   if (input.concerns.length > 0) parts.push(['Concerns:', ...input.concerns.map((c) => `- ${c}`)].join('\n'));
   if (input.heldBack.length > 0) {
@@ -448,7 +452,14 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
     const committed = await git.commitTask(options.projectDir, {
       taskId: task.id,
       title: task.title,
-      body: taskCommitBody({ receipts, commands, concerns, heldBack: split.heldBack, ...(reviewer === undefined ? {} : { reviews: review.history }) }),
+      body: taskCommitBody({
+        receipts,
+        commands,
+        concerns,
+        heldBack: split.heldBack,
+        failedGateRuns: gateRuns.filter((run) => firstFailure(run) !== undefined).length,
+        ...(reviewer === undefined ? {} : { reviews: review.history }),
+      }),
       files: split.commit,
     });
     if (!committed.ok) return record({ kind: 'git_failed', step: 'commit', error: committed.error, receipts });

@@ -2,6 +2,7 @@ import type { AgentEvent } from '../agent/agent-types.js';
 import { emptyBuildSection, type BuildSection, type TaskRecord } from '../build/build-record.js';
 import { boardLines, renderBuildReport, renderDecisions, renderGraphWithStatuses } from '../build/build-report.js';
 import { BuildRun, type BuildEnding, type BuildProgress } from '../build/build-run.js';
+import { removeLeftoverWorktrees } from '../build/leftover-worktrees.js';
 import { blankRecord } from '../build/task-outcome.js';
 import { formatUsd } from '../budget/cost.js';
 import type { BuildAction } from '../commands/types.js';
@@ -13,7 +14,7 @@ import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
-import { describeTaskEnd, dirtyTreePrompt, endingMessage, gitFailureText, phaseText, toolActivity } from './build-messages.js';
+import { describeTaskEnd, dirtyTreePrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
 export interface BuildHost {
@@ -232,10 +233,8 @@ export class BuildController {
     const graph = await this.readGraph(project);
     if (!graph) return;
     const section = project.handoff.build ?? emptyBuildSection();
-    const pruned = await build.git.pruneStale(project.handoff.project.path, this.branchPrefix(project));
-    if (pruned.ok && pruned.value.removedWorktrees.length > 0) {
-      this.host.emit(entry.info(`Cleaned up ${pruned.value.removedWorktrees.length} worktree(s) left by an earlier run.`));
-    }
+    const leftovers = await removeLeftoverWorktrees(build.git, project.handoff.project.path, this.branchPrefix(project));
+    for (const line of leftoverLines(leftovers)) this.host.emit(line);
     const context = await this.host.context();
     const controller = new AbortController();
     this.controller = controller;

@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../agent/agent-types.js';
 import type { TaskRecord } from '../build/build-record.js';
 import type { BuildEnding } from '../build/build-run.js';
+import type { LeftoverCleanup } from '../build/leftover-worktrees.js';
 import { renderReceiptSummary } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
 import type { GitError } from '../git/git-results.js';
@@ -62,6 +63,8 @@ export function describeTaskEnd(record: TaskRecord, result: TaskResult): EntryIn
   if (record.status === 'DONE') {
     const lines = [`✓ ${record.id} DONE — commit ${record.sha?.slice(0, 12)}${record.landedSha && record.landedSha !== record.sha ? ` (landed ${record.landedSha.slice(0, 12)})` : ''}: ${record.summary ?? ''}`];
     lines.push(renderReceiptSummary(record.receipts));
+    const failed = record.failedGateRuns ?? 0;
+    if (failed > 0) lines.push(`  • the gates failed ${failed} time${failed === 1 ? '' : 's'} first; the Builder repaired it each time`);
     for (const concern of record.concerns) lines.push(`  • concern: ${concern}`);
     if (result.kind === 'done' && result.heldBack.length > 0) lines.push(`  • not committed (your uncommitted changes): ${result.heldBack.join(', ')}`);
     if (result.kind === 'done' && result.unattributed.length > 0) lines.push(`  • changed but not reported by any tool, left uncommitted: ${result.unattributed.join(', ')}`);
@@ -99,6 +102,10 @@ export function endingMessage(ending: BuildEnding, project: OpenProject, reportP
         const r = records.find((x) => x.id === id);
         if (r && r.status !== 'PENDING' && r.status !== 'IN-PROGRESS') lines.push(`  ${id} ${r.status}: ${r.reason ?? ''}`);
       }
+      for (const held of ending.held) {
+        const waits = held.waitsFor.map((d) => `${d} (${records.find((x) => x.id === d)?.status ?? 'PENDING'})`);
+        lines.push(`  ${held.taskId} not started: it depends on ${waits.join(', ')}.`);
+      }
       const open = (project.handoff.build?.decisions ?? []).filter((d) => d.answer === undefined);
       for (const d of open) lines.push(`  ${d.id} (${d.taskId}) asks: ${d.question}`);
       if (open.length > 0) lines.push('Answer with !decide <id> <answer>.');
@@ -112,4 +119,16 @@ export function endingMessage(ending: BuildEnding, project: OpenProject, reportP
     case 'aborted':
       return entry.info('The build stopped. Finished tasks stay committed; unfinished ones restart from their last checkpoint when you type !continue.');
   }
+}
+
+/** What the person reads about the worktrees an earlier run left behind (nothing when there were none). */
+export function leftoverLines(cleanup: LeftoverCleanup): EntryInput[] {
+  const lines: EntryInput[] = [];
+  if (cleanup.removed.length > 0) {
+    const saved = cleanup.removed.flatMap((w) => (w.snapshot ? [w.snapshot.ref] : []));
+    lines.push(entry.info(`Cleaned up ${cleanup.removed.length} worktree(s) left by an earlier run.${saved.length > 0 ? ` Their unfinished work is kept at ${saved.join(', ')}.` : ''}`));
+  }
+  for (const branch of cleanup.keptBranches) lines.push(entry.warning(`Branch ${branch} holds a task commit that never landed; it is kept for you (merge it by hand or delete it).`));
+  for (const problem of cleanup.problems) lines.push(entry.warning(`Could not remove a worktree left by an earlier run: ${problem}`));
+  return lines;
 }

@@ -27,7 +27,7 @@ export interface TaskExecution {
 
 /** What the Builder needs from the outside world; wired in the composition root. */
 export interface BuildEnvironmentPort {
-  readonly git: BuildGitPort & Pick<GitPort, 'commitPersonWork' | 'pruneStale'>;
+  readonly git: BuildGitPort & Pick<GitPort, 'commitPersonWork' | 'listWorktrees'>;
   /** Runs one task to a commit or to why it stopped (runTask over the real Builder, gates, reviewer and git). */
   execute(request: TaskExecution): Promise<TaskResult>;
   /** Where a project's task worktrees go (outside the person's repository). */

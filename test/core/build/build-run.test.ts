@@ -271,7 +271,7 @@ describe('BuildRun, parallel workers', () => {
     ];
     const h = harness({ graph, maxWorkers: 2, git, steps: { 'TASK-001': [done('TASK-001'), () => doneResult('TASK-001', shaOf('TASK-001', 2))] } });
 
-    expect(await h.run.run()).toEqual({ kind: 'waiting', tasks: ['TASK-001', 'TASK-002'] });
+    expect(await h.run.run()).toEqual({ kind: 'waiting', tasks: ['TASK-001', 'TASK-002'], held: [{ taskId: 'TASK-002', waitsFor: ['TASK-001'] }] });
 
     expect(h.calls.map((c) => c.task.id)).toEqual(['TASK-001', 'TASK-001']);
     // The second run starts from a new worktree and branch on the new base.
@@ -283,6 +283,11 @@ describe('BuildRun, parallel workers', () => {
     expect(r.attempts).toBe(2);
     expect(r.reason).toContain('src/shared.mjs');
     expect(r.reason).toContain('twice');
+    // The person resolves the second conflict: the first run's branch is deleted, the second's commit is kept.
+    expect(git.calls).toContain(`removeWorktree ${WORKTREES}/TASK-001-1 +branch`);
+    expect(git.calls).toContain(`removeWorktree ${WORKTREES}/TASK-001-2`);
+    expect(git.calls).not.toContain(`removeWorktree ${WORKTREES}/TASK-001-2 +branch`);
+    expect(r.reason).toContain(`Its commit ${shaOf('TASK-001', 2).slice(0, 12)} is kept on branch codesleuth/build-1/task-001-2`);
     expect(h.run.progress().records.find((x) => x.id === 'TASK-002')).toBeUndefined();
     expect(h.started.map((s) => s.taskId)).toEqual(['TASK-001', 'TASK-001']);
   });
@@ -295,7 +300,7 @@ describe('BuildRun, questions', () => {
     const graph = graphOf(task('TASK-001'), task('TASK-002'));
     const h = harness({ graph, steps: { 'TASK-001': [question(['Which database should it use?'])], 'TASK-002': [done('TASK-002')] } });
 
-    expect(await h.run.run()).toEqual({ kind: 'waiting', tasks: ['TASK-001'] });
+    expect(await h.run.run()).toEqual({ kind: 'waiting', tasks: ['TASK-001'], held: [] });
 
     const progress = h.run.progress();
     expect(progress.decisions).toEqual([{ id: 'D-1', taskId: 'TASK-001', question: 'Which database should it use?', askedAt: '2025-02-03T04:05:06.000Z' }]);
@@ -364,7 +369,7 @@ describe('BuildRun, the patrol and the stops', () => {
     };
     const h = harness({ graph, steps: { 'TASK-001': [repeating] } });
 
-    expect(await h.run.run()).toEqual({ kind: 'waiting', tasks: ['TASK-001', 'TASK-002'] });
+    expect(await h.run.run()).toEqual({ kind: 'waiting', tasks: ['TASK-001', 'TASK-002'], held: [{ taskId: 'TASK-002', waitsFor: ['TASK-001'] }] });
 
     const r = recordOf(h.run.progress(), 'TASK-001');
     expect(r.status).toBe('STALLED');

@@ -52,7 +52,7 @@ describe('BuildController: uncommitted work before the build', () => {
 
     await h.controller.answer('commit');
 
-    expect(h.git.calls.slice(0, 2)).toEqual(['commitPersonWork Work in progress before the CodeSleuth build', `pruneStale codesleuth/${h.project.id}/`]);
+    expect(h.git.calls.slice(0, 2)).toEqual(['commitPersonWork Work in progress before the CodeSleuth build', 'listWorktrees']);
     expect(h.text()).toContain('Committed your changes as c0ffeec0ffee ("Work in progress before the CodeSleuth build").');
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
     expect((await h.stored()).milestone).toBe('built');
@@ -170,7 +170,9 @@ describe('BuildController: !retry and !skip', () => {
     await h.controller.start(h.project);
 
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-003']);
-    expect(h.seen.said.at(-1)!.text).toContain('  TASK-001 BLOCKED: BLOCKED: TASK-001 cannot find its input. Type !retry TASK-001 to run it again, or !skip TASK-001.');
+    const waiting = h.seen.said.at(-1)!.text;
+    expect(waiting).toContain('  TASK-001 BLOCKED: TASK-001 cannot find its input. Type !retry TASK-001 to run it again, or !skip TASK-001.');
+    expect(waiting).toContain('  TASK-002 not started: it depends on TASK-001 (BLOCKED).');
 
     await h.controller.act(h.project, { kind: 'retry', taskId: 'task-003' });
     expect(h.text()).toContain('TASK-003 is queued again; it restarts from the last checkpoint.');

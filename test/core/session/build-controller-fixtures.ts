@@ -37,8 +37,9 @@ export interface FakeGit extends Pick<BuildEnvironmentPort, 'git'> {
   dirty: string[];
   commitFailure: GitError | undefined;
   asideFailure: GitError | undefined;
-  /** Worktrees pruneStale reports as left by an earlier run. */
+  /** Worktrees left by an earlier run, on branches under `branchPrefix`, that listWorktrees reports. */
   stale: number;
+  branchPrefix: string;
 }
 
 /** What the host was told. */
@@ -101,6 +102,7 @@ function fakeGit(projectDir: string, head: string | null): FakeGit {
     commitFailure: undefined,
     asideFailure: undefined,
     stale: 0,
+    branchPrefix: 'codesleuth/',
     git: {
       async status() {
         return gitOk({ root: projectDir, branch: 'main', head, modified: [...git.dirty], staged: [], untracked: [], conflicted: [], operation: null, clean: git.dirty.length === 0 });
@@ -119,11 +121,12 @@ function fakeGit(projectDir: string, head: string | null): FakeGit {
         git.dirty = [];
         return gitOk(snapshot);
       },
-      async pruneStale(_repo, prefix) {
-        git.calls.push(`pruneStale ${prefix}`);
-        const removed = Array.from({ length: git.stale }, (_, i) => ({ dir: `/old/${i}`, branch: `${prefix}task-00${i}-1`, branchDeleted: true, snapshot: null }));
+      async listWorktrees() {
+        git.calls.push('listWorktrees');
+        const main = { dir: projectDir, head: 'a'.repeat(40), branch: 'main', main: true, locked: false, prunable: false };
+        const left = Array.from({ length: git.stale }, (_, i) => ({ dir: `/old/${i}`, head: 'b'.repeat(40), branch: `${git.branchPrefix}task-00${i}-1`, main: false, locked: false, prunable: false }));
         git.stale = 0;
-        return gitOk({ removedWorktrees: removed, deletedBranches: [] });
+        return gitOk([main, ...left]);
       },
       async addWorktree(_repo, request) {
         git.calls.push(`addWorktree ${request.branch}`);
@@ -225,6 +228,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
   if (platforms.kind !== 'ok') throw new Error('no platforms');
   const opened = await openNewProject(ports, { brief: 'Sums of numbers', platform: platforms.value.find((p) => p.id === 'web')!, directory: projectDir });
   const project = opened.project!;
+  git.branchPrefix = `codesleuth/${project.id}/`;
   await ports.projects.writeArtifact(project.id, 'TASK-GRAPH.md', renderTaskGraph({ tasks: [...options.tasks] }));
   for (const [gate, names] of [
     ['plan', ['feature-spec.md']],

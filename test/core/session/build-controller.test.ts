@@ -25,8 +25,8 @@ describe('BuildController: a build from start to report', () => {
     ]);
     expect(h.executions[0]!.projectId).toBe(h.project.id);
     expect(h.executions[0]!.context).toEqual([{ name: 'TDD.md', text: '# TDD' }]);
-    // Nothing of the person's is touched in a clean tree: only the stale worktrees are pruned.
-    expect(h.git.calls).toEqual([`pruneStale codesleuth/${h.project.id}/`]);
+    // Nothing of the person's is touched in a clean tree: only the worktree an earlier run left is removed.
+    expect(h.git.calls).toEqual(['listWorktrees', 'removeWorktree /old/0']);
 
     const stored = await h.stored();
     expect(stored.tasks.map((r) => [r.id, r.status, r.sha, r.attempts])).toEqual([

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { TaskRecord } from '../../../src/core/build/build-record.js';
+import { blankRecord } from '../../../src/core/build/task-outcome.js';
 import type { Stage } from '../../../src/core/pipeline/stages.js';
-import { endingMessage, phaseText } from '../../../src/core/session/build-messages.js';
+import { endingMessage, leftoverLines, phaseText } from '../../../src/core/session/build-messages.js';
 import type { OpenProject } from '../../../src/core/session/open-project.js';
 
 /** The two things endingMessage reads of a project: its records and where it stands. */
@@ -29,5 +31,31 @@ describe('endingMessage after a complete build', () => {
     expect(complete('security')).toContain('Security reviews the fixes next.');
     expect(complete('maintenance')).toContain('Type !verify to verify the project again.');
     expect(complete('maintenance')).not.toContain('!critic');
+  });
+});
+
+function projectWith(tasks: TaskRecord[]): OpenProject {
+  return { handoff: { tasks, build: { decisions: [] } } } as unknown as OpenProject;
+}
+
+describe('endingMessage', () => {
+  it('names the tasks a BLOCKED task holds back, and why', () => {
+    const blocked: TaskRecord = { ...blankRecord('TASK-001'), status: 'BLOCKED', reason: 'the gates still fail after 5 repair attempts.' };
+    const message = endingMessage({ kind: 'waiting', tasks: ['TASK-001', 'TASK-002', 'TASK-003'], held: [{ taskId: 'TASK-002', waitsFor: ['TASK-001'] }, { taskId: 'TASK-003', waitsFor: ['TASK-002'] }] }, projectWith([blocked]), '/r', '$0');
+    expect(message.text).toContain('  TASK-001 BLOCKED: the gates still fail after 5 repair attempts.');
+    expect(message.text).toContain('  TASK-002 not started: it depends on TASK-001 (BLOCKED).');
+    expect(message.text).toContain('  TASK-003 not started: it depends on TASK-002 (PENDING).');
+  });
+});
+
+describe('leftoverLines', () => {
+  it('says what was cleaned up after a crash and where unfinished work went', () => {
+    const snapshot = { ref: 'refs/codesleuth/snapshots/x-worktree', sha: 'c'.repeat(40), label: 'worktree', createdAt: '2025-01-01T00:00:00.000Z', base: null, files: ['a.js'], indexSaved: true, restoreInstructions: '' };
+    const lines = leftoverLines({ removed: [{ dir: '/w/TASK-002-1', branch: 'codesleuth/p/task-002-1', branchDeleted: true, snapshot }], keptBranches: ['codesleuth/p/task-003-1'], problems: [] });
+    expect(lines.map((l) => l.text)).toEqual([
+      'Cleaned up 1 worktree(s) left by an earlier run. Their unfinished work is kept at refs/codesleuth/snapshots/x-worktree.',
+      'Branch codesleuth/p/task-003-1 holds a task commit that never landed; it is kept for you (merge it by hand or delete it).',
+    ]);
+    expect(leftoverLines({ removed: [], keptBranches: [], problems: [] })).toEqual([]);
   });
 });

@@ -1,0 +1,145 @@
+// The person's work and a crash, end to end. Uncommitted work (modified, staged, untracked)
+// before !build is set aside to a snapshot ref that really restores it, or committed as the
+// person's own commit, or left alone; and a CLI killed in the middle of a task resumes with
+// !continue: the task restarts cleanly, DONE tasks are never redone, no worktree is left.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, makeTempDir, spawnCli } from '../helpers/pty-cli.js';
+import { closeFakeModels, modelEnv } from '../helpers/fake-model.js';
+import { RESUME_LINES, builderTurn, buildsFiles, commitSubjects, filesOf, git, laneCalls, leftovers, moduleWithTest, readHandoff, reportStatus, setUpBuild, taskRecord, toBuildLines, waitUntil, writeFile, writeFiles, BUILD_TEST } from '../helpers/build-fixture.js';
+
+afterEach(async () => {
+  await cleanup();
+  await closeFakeModels();
+});
+
+const DOUBLE_TASK = { id: 'TASK-001', title: 'Double helper', files: moduleWithTest('double', 'return n * 2;', 'assert.equal(double(2), 4);') };
+const TASK_FILES = ['src/double.js', 'test/double.test.js'];
+const PERSON_FILES = ['NOTES.md', 'scratch.txt', 'src/sum.js'];
+
+/** The person's uncommitted work: a modified file, a staged new file, an untracked file. */
+function makeDirty(dir: string): void {
+  writeFiles(dir, { 'src/sum.js': 'export function sum(a, b) {\n  return a + b; // mine, not committed\n}\n', 'NOTES.md': 'staged notes\n', 'scratch.txt': 'untracked scratch\n' });
+  git(dir, 'add', 'NOTES.md');
+}
+
+/** What `git status` and the files say, to compare before and after. */
+function workState(dir: string) {
+  return { status: git(dir, 'status', '--porcelain'), staged: git(dir, 'diff', '--cached', '--name-only'), contents: PERSON_FILES.map((f) => readFileSync(path.join(dir, f), 'utf8')) };
+}
+
+describe('a dirty tree before !build', BUILD_TEST, () => {
+  it('aside: saves modified, staged and untracked files to a snapshot ref, builds, and the printed commands bring them all back', async () => {
+    const b = await setUpBuild({ tasks: [DOUBLE_TASK] });
+    makeDirty(b.dir);
+    const before = workState(b.dir);
+    expect(before.status).toBe('A  NOTES.md\n M src/sum.js\n?? scratch.txt');
+
+    const run = await b.run([...toBuildLines(b.dir), '!build', 'yes', 'aside']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${b.dir} has uncommitted changes (3 files):\n  NOTES.md\n  src/sum.js\n  scratch.txt\nThe Builder never sweeps them into a task commit.`);
+    const snapshot = readHandoff(b.artifacts()).build?.snapshot;
+    expect(snapshot?.ref).toMatch(/^refs\/codesleuth\/snapshots\/\S+-before-build$/);
+    expect(snapshot?.files).toEqual(PERSON_FILES);
+    expect(run.stdout).toContain(`Your changes (3 files) are saved at ${snapshot!.ref} and set aside. To get them back:\n${snapshot!.restore}`);
+    expect(git(b.dir, 'for-each-ref', '--format=%(refname)', 'refs/codesleuth/snapshots')).toBe(snapshot!.ref);
+
+    // The task commit holds the task's files only; the person's work is out of the tree.
+    expect(commitSubjects(b.dir)).toEqual(['Initial sample project', 'TASK-001: Double helper']);
+    expect(filesOf(b.dir, 'HEAD')).toEqual(TASK_FILES);
+    expect(git(b.dir, 'status', '--porcelain')).toBe('');
+
+    // Restoring with exactly the printed commands brings back all three kinds, staged still staged.
+    const commands = snapshot!.restore.split('\n').filter((line) => line.startsWith('  ')).map((line) => line.trim());
+    execFileSync('sh', ['-c', commands.join(' && ')], { encoding: 'utf8' });
+    expect(workState(b.dir)).toEqual(before);
+  });
+
+  it('cancel leaves everything as it was; commit (later, after !continue) makes the person\'s own commit, kept out of the task\'s', async () => {
+    const b = await setUpBuild({ tasks: [DOUBLE_TASK] });
+    makeDirty(b.dir);
+    const before = workState(b.dir);
+    const head = git(b.dir, 'rev-parse', 'HEAD');
+
+    const cancelled = await b.run([...toBuildLines(b.dir), '!build', 'yes', 'cancel']);
+    expect(cancelled.stderr).toBe('');
+    expect(cancelled.stdout).toContain('Build not started; your files are exactly as they were. Commit or move them, then type !continue.');
+    expect(workState(b.dir)).toEqual(before);
+    expect(git(b.dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(git(b.dir, 'for-each-ref', 'refs/codesleuth')).toBe('');
+    expect(laneCalls(b.server, 'builder', 'TASK-001')).toEqual([]);
+
+    const committed = await b.run([...RESUME_LINES, '!continue', 'commit']);
+    expect(committed.stderr).toBe('');
+    expect(committed.code).toBe(0);
+    expect(committed.stdout).toMatch(/Committed your changes as [0-9a-f]{12} \("Work in progress before the CodeSleuth build"\)\./);
+    expect(commitSubjects(b.dir)).toEqual(['Initial sample project', 'Work in progress before the CodeSleuth build', 'TASK-001: Double helper']);
+    expect(filesOf(b.dir, 'HEAD~1')).toEqual(PERSON_FILES);
+    expect(filesOf(b.dir, 'HEAD')).toEqual(TASK_FILES);
+    expect(git(b.dir, 'show', 'HEAD~1:src/sum.js')).toContain('// mine, not committed');
+    expect(git(b.dir, 'status', '--porcelain')).toBe('');
+  });
+});
+
+describe('a kill in the middle of a task', BUILD_TEST, () => {
+  it('resumes with !continue: the IN-PROGRESS task restarts from its checkpoint, the DONE one is not redone, no worktree is left', async () => {
+    const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
+    const b = await setUpBuild({
+      settings: { max_workers: 2 },
+      tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }],
+      builder: {
+        'TASK-002': [
+          builderTurn('TASK-002', [writeFile('src/square.js', 'export function square(n) {\n  // half-written\n')]),
+          // The kill lands while the server holds this answer back.
+          builderTurn('TASK-002', [reportStatus({ summary: 'never delivered' })], { kind: 'slow', delayMs: 60_000 }),
+          buildsFiles('TASK-002', square),
+        ],
+      },
+    });
+    const script = path.join(makeTempDir('codesleuth-script-'), 'script.txt');
+    writeFileSync(script, `${[...toBuildLines(b.dir), '!build', 'yes'].join('\n')}\n`);
+    const cli = spawnCli({ home: b.h.home, args: ['--script', script], env: modelEnv(b.server) });
+    const recordStatus = (id: string) => {
+      try {
+        return readHandoff(b.artifacts()).tasks.find((t) => t.id === id)?.status;
+      } catch {
+        return undefined; // not registered or being written
+      }
+    };
+    await waitUntil('TASK-001 DONE and TASK-002 waiting on its slow turn', () => recordStatus('TASK-001') === 'DONE' && laneCalls(b.server, 'builder', 'TASK-002').length === 2, 30_000);
+    process.kill(cli.pid, 'SIGKILL');
+    await cli.exitCode();
+
+    const artifacts = b.artifacts();
+    const done = taskRecord(artifacts, 'TASK-001');
+    expect(recordStatus('TASK-002')).toBe('IN-PROGRESS');
+    expect(leftovers(b.dir).worktrees).toEqual([path.join(artifacts, 'worktrees', 'TASK-002-1')]);
+    const callsBefore = { builder: laneCalls(b.server, 'builder', 'TASK-001').length, critic: laneCalls(b.server, 'critic', 'TASK-001').length };
+    expect(callsBefore).toEqual({ builder: 1, critic: 2 });
+
+    const run = await b.run([...RESUME_LINES, '!continue']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const cleaned = /Cleaned up 1 worktree\(s\) left by an earlier run\. Their unfinished work is kept at (\S+)\./.exec(run.stdout);
+    expect(cleaned).not.toBeNull();
+    expect(git(b.dir, 'show', `${cleaned![1]!}:src/square.js`)).toContain('// half-written');
+    expect(run.stdout).toContain('Builder (agent 3) is building 1 task with up to 2 at once.');
+    expect(run.stdout).toContain('Build complete: 2 tasks DONE, one commit each');
+
+    // TASK-002 ran again from scratch in a fresh worktree; TASK-001 was not asked for again.
+    const square2 = laneCalls(b.server, 'builder', 'TASK-002');
+    expect(square2).toHaveLength(3);
+    expect(JSON.stringify(square2[2]!.body)).toContain(path.join(artifacts, 'worktrees', 'TASK-002-2'));
+    expect({ builder: laneCalls(b.server, 'builder', 'TASK-001').length, critic: laneCalls(b.server, 'critic', 'TASK-001').length }).toEqual(callsBefore);
+    expect(taskRecord(artifacts, 'TASK-001')).toEqual(done);
+    expect(taskRecord(artifacts, 'TASK-002')).toMatchObject({ status: 'DONE', attempts: 2 });
+    expect(commitSubjects(b.dir).filter((s) => s.startsWith('TASK-'))).toEqual(['TASK-001: Double helper', 'TASK-002: Square helper']);
+    expect(git(b.dir, 'show', 'HEAD:src/square.js')).toContain('return n * n;');
+    expect(leftovers(b.dir)).toEqual({ branches: [], worktrees: [] });
+    expect(git(b.dir, 'status', '--porcelain')).toBe('');
+    expect(b.server.remainingTurns()).toMatchObject({ 'builder@TASK-002': 0, 'critic@TASK-002': 0 });
+  });
+});
