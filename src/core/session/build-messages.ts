@@ -3,6 +3,7 @@ import type { TaskRecord } from '../build/build-record.js';
 import type { BuildEnding } from '../build/build-run.js';
 import { renderReceiptSummary } from '../build/receipts.js';
 import type { TaskResult } from '../build/task-runner.js';
+import type { Stage } from '../pipeline/stages.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 
@@ -45,13 +46,25 @@ export function describeTaskEnd(record: TaskRecord, result: TaskResult): EntryIn
   return entry.warning(`${record.id} ${record.status}: ${record.reason ?? ''}`);
 }
 
+/**
+ * The next step once every task is built: the first build goes to the Critic. Tasks added
+ * later were approved as they were added, so the report's !critic approval is renewed (see
+ * BuildController) and the stage that asked for them looks again: the session restarts the
+ * Critic or Security; after shipping (or a HOLD) the person verifies again.
+ */
+function afterBuild(stage: Stage): string {
+  if (stage === 'building') return 'Review it; when you agree, type !critic.';
+  const renewed = "The report's !critic approval is renewed with these tasks.";
+  return stage === 'critique' || stage === 'security' ? renewed : `${renewed} Type !verify to verify the project again.`;
+}
+
 /** What the person reads when the build stops. */
 export function endingMessage(ending: BuildEnding, project: OpenProject, reportPath: string, spent: string): EntryInput {
   const records = project.handoff.tasks;
   switch (ending.kind) {
     case 'complete': {
       const done = records.filter((r) => r.status === 'DONE').length;
-      return entry.success(`Build complete: ${done} task${done === 1 ? '' : 's'} DONE, one commit each; ${spent} spent.\nReport: ${reportPath}\nReview it; when you agree, type !critic.`);
+      return entry.success(`Build complete: ${done} task${done === 1 ? '' : 's'} DONE, one commit each; ${spent} spent.\nReport: ${reportPath}\n${afterBuild(project.position().stage)}`);
     }
     case 'waiting': {
       const lines = ['The build waits for you:'];
