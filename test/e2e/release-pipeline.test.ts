@@ -7,7 +7,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bodyOf, invalidCalls, messageCalls, systemText } from '../helpers/fake-model.js';
 import {
+  answersTo,
   buildLines,
+  builderTurns,
   buildTaskTurns,
   criticTurns,
   firstTask,
@@ -20,8 +22,10 @@ import {
   runRelease,
   RESUME_LINES,
   scorecard,
+  securityTurns,
   shipTurns,
   startReleaseModel,
+  taskReviewTurns,
   TOTAL_JS,
 } from '../helpers/release-fixture.js';
 
@@ -69,42 +73,61 @@ describe('the release pipeline, headless', () => {
     expect(git(dir, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
   }, 90_000);
 
-  it('rejects a Critic report citing a line that does not exist, back to the model, and computes the verdict from the corrected one', async () => {
+  it('rejects a Critic report citing a line that does not exist, back to the model, and computes the verdict from the corrected one; !critic fix builds its finding', async () => {
     const task = firstTask();
-    const server = await startReleaseModel('critic cites a missing line', [
+    const finding = { title: 'An empty order is not explained', detail: 'total([]) is 0 with no word why.', evidence: [{ file: 'src/total.js', line: 1 }] };
+    const fix = { id: 'TASK-002', title: 'fix', description: 'fix', acceptance_criteria: ['explained'], files: { 'src/total.js': TOTAL_JS.replace('each line is a price times a quantity.', 'each line is a price times a quantity; an empty order is 0.') } };
+    const server = await startReleaseModel('critic cites a missing line, then its finding is fixed', [
       ...planTurns([task]),
       ...buildTaskTurns([task]),
-      // All 5s would be SHIP_READY; the card is rejected, and the corrected card (all 3s) decides.
-      ...criticTurns(scorecard(5, { file: 'src/total.js', line: 40 }), scorecard(3, { file: 'src/total.js', line: 3 })),
+      // All 5s would be SHIP_READY; that card is rejected, and the corrected card (all 3s) decides.
+      ...criticTurns(scorecard(5, { file: 'src/total.js', line: 40 }), { ...scorecard(3, { file: 'src/total.js', line: 3 }), findings: [finding] }),
+      ...builderTurns(fix),
+      ...taskReviewTurns('TASK-002'),
+      ...criticTurns(scorecard(4)),
+      ...securityTurns(),
     ]);
     const { h, dir } = releaseHome();
 
-    const run = await runRelease(server, h, [...buildLines(dir), '!critic']);
+    const run = await runRelease(server, h, [...buildLines(dir), '!critic', '!critic fix', '!security']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(server.remainingTurns()).toMatchObject({ critic: 0 });
+    expect(Object.values(server.remainingTurns()).every((n) => n === 0)).toBe(true);
+    expect(invalidCalls(server)).toEqual([]);
 
     // The request after the rejected report carries the error as the tool's result.
-    // The stage's Critic, not the task reviews of the build (their first message is "Review TASK-001: ...").
+    // The stage's Critic, not the task reviews of the build (their first message is "Review TASK-00N: ...").
     const critic = messageCalls(server, 'critic').filter((call) => !JSON.stringify(bodyOf(call).messages[0]).includes('Review TASK-'));
-    expect(critic).toHaveLength(3);
+    expect(critic).toHaveLength(5);
     const results = bodyOf(critic[1]!).messages.at(-1)!.content as { type: string; is_error?: boolean; content: unknown }[];
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ type: 'tool_result', is_error: true });
     const error = JSON.stringify(results[0]!.content);
-    expect(error).toContain('report_scores rejected');
-    expect(error).toContain('src/total.js:40');
-    expect(error).toMatch(/only 4 lines|has 4 lines|4 lines/);
+    expect(error).toContain('report_scores rejected. 12 cited locations do not exist in the project');
+    expect(error).toContain('`src/total.js:40`: the file has 4 lines, so line 40 does not exist');
+    expect(answersTo(run.stdout, '!critic')[0]).toContain('Critic verdict: CONDITIONAL (mean 3.00), computed from the scores:');
 
-    expect(run.stdout).toContain('Critic verdict: CONDITIONAL (mean 3.00), computed from the scores:');
+    // !critic fix: the finding became TASK-002, built and committed; the Critic looked again.
+    const fixed = answersTo(run.stdout, '!critic fix')[0]!;
+    expect(fixed).toMatch(/!critic fix: added TASK-002 to \S+TASK-GRAPH\.md/);
+    expect(fixed).toMatch(/✓ TASK-002 DONE — commit [0-9a-f]{12}/);
+    expect(fixed).toContain('Critic verdict: SHIP_READY (mean 4.00)');
+    expect(gitSubjects(dir).at(-1)).toBe('TASK-002: Fix: An empty order is not explained');
+    // The report of the fix task did not make !critic's approval stale: !security goes through.
+    expect(answersTo(run.stdout, '!security')[0]).toContain('!security passed: Critic → Security');
+
     const f = projectFiles(h, dir);
     const criticism = f.json<{ verdict: string; mean: number; scores: { id: string; score: number; evidence: unknown[] }[] }>('CRITICISM.json');
-    expect(criticism).toMatchObject({ verdict: 'CONDITIONAL', mean: 3 });
-    expect(criticism.scores.every((s) => s.score === 3)).toBe(true);
-    expect(criticism.scores[0]!.evidence).toContainEqual({ file: 'src/total.js', line: 3 });
-    expect(f.read('CRITICISM.md')).not.toContain('src/total.js:40');
-    expect(f.handoff().milestone).toBe('critiqued');
-    expect(f.stage()).toBe('critiqued');
+    expect(criticism).toMatchObject({ verdict: 'SHIP_READY', mean: 4 });
+    const events = f.handoff().history.map((e) => e.event);
+    expect(events.slice(events.indexOf('!critic'))).toEqual([
+      '!critic',
+      'critic verdict CONDITIONAL',
+      'critic fix tasks',
+      'BUILD_REPORT.md renewed with the approved tasks',
+      '!security',
+      'security review passed',
+    ]);
   }, 90_000);
 
   it('holds the release when the committed HEAD fails its tests in a clean worktree, though the working tree passes', async () => {
