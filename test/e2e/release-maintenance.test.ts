@@ -101,7 +101,7 @@ describe('a shipped project in Maintenance', () => {
     const head = git(dir, 'rev-parse', 'HEAD').trim();
     expect(head).not.toBe(firstRelease);
     expect(f.json('RELEASE.json')).toMatchObject({ verdict: 'SHIP', commit: head });
-    expect(answersTo(run.stdout, '!status')[0]).toMatch(/Stage:\s+Maintenance/);
+    expect(answersTo(run.stdout, '!status')[0]).toContain('Stage:    Maintenance — shipped');
     expect(f.stage()).toBe('maintenance');
     expect(handoff).toMatchObject({ stage: 'maintenance', milestone: 'shipped' });
     const events = handoff.history.map((e) => e.event);

@@ -33,14 +33,21 @@ export const statusCommand: CommandDefinition = {
     const info = STAGE_INFO[stage];
     const gate = gateForStage(stage);
     const agentState = paused ? 'paused' : project.agentState;
+    // After SHIP the pipeline has no gate left: what comes next is Maintenance's.
+    const shipped = project.handoff.milestone === 'shipped';
+    const next = gate
+      ? `${gate.command} once ${gate.artifacts.join(', ')} ${gate.artifacts.length > 1 ? 'validate' : 'validates'}`
+      : shipped
+        ? 'describe a bug or a small change and Maintenance turns it into tasks; !verify verifies the project again'
+        : 'no gate after this stage';
     const lines = [
       `Project:  ${project.handoff.project.name} (${project.handoff.project.path})`,
-      `Stage:    ${info.label}${paused ? ' — paused (type !resume to continue)' : ''}`,
+      `Stage:    ${info.label}${shipped ? ' — shipped' : ''}${paused ? ' — paused (type !resume to continue)' : ''}`,
       `Agent:    ${agentLabel(stage)} — ${agentState}`,
       `Approved: ${project.handoff.approvals.length === 0 ? 'no gate yet' : [...new Set(project.handoff.approvals.map((a) => `!${a.gate}`))].join(', ')}`,
       ...project.stale.map((s) => `STALE:    ${describeStale(s)}`),
       ...buildLines(project.handoff),
-      `Next:     ${gate ? `${gate.command} once ${gate.artifacts.join(', ')} ${gate.artifacts.length > 1 ? 'validate' : 'validates'}` : 'no gate after this stage'}`,
+      `Next:     ${next}`,
     ];
     return { kind: 'message', entries: [project.stale.length > 0 ? entry.warning(lines.join('\n')) : entry.info(lines.join('\n'))] };
   },
