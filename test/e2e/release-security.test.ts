@@ -14,6 +14,7 @@ import {
   builderTurns,
   criticTurns,
   firstTask,
+  git,
   gitSubjects,
   planTurns,
   projectFiles,
@@ -66,9 +67,14 @@ describe('the security gate, headless', () => {
       [KEY_ID, 'CRITICAL', 'src/config.js', 3, 'scanner:secrets'],
     ]);
     expect(sast.find((x) => x.id === EVAL_ID)!.evidence).toContain('src/calc.js:3:10: return eval(req.body.expression);');
+    // The key is reported where it is, with the commit that first added it (TASK-001's), redacted.
+    const added = git(dir, 'log', '--format=%H', '--grep', '^TASK-001:').trim();
+    expect(sast.find((x) => x.id === KEY_ID)!.evidence).toBe(`AWS access key id at column 29: AKIA… (20 characters, redacted). First committed in ${added.slice(0, 12)}.`);
     const report = f.read('SECURITY_REPORT.md');
-    expect(report).toContain('src/config.js:3');
-    expect(report).toContain('src/calc.js:3');
+    expect(report).toContain(`### CRITICAL: AWS access key id (${KEY_ID})`);
+    expect(report).toContain('- Location: `src/config.js:3`');
+    expect(report).toContain(`### CRITICAL: eval or new Function on request input (${EVAL_ID})`);
+    expect(report).toContain('- Location: `src/calc.js:3`');
     // The key itself is in no report, nor in what the person saw.
     for (const text of [report, f.read('SAST_FINDINGS.jsonl'), f.read('SCANNER_FINDINGS.json'), run.stdout]) expect(text).not.toContain(PLANTED_AWS_KEY);
 
@@ -95,7 +101,7 @@ describe('the security gate, headless', () => {
     const accepted = f.sast();
     expect(accepted.find((x) => x.id === KEY_ID)).toMatchObject({ status: 'accepted', acceptedReason: 'the key was rotated; this one is revoked' });
     expect(accepted.find((x) => x.id === EVAL_ID)).toMatchObject({ status: 'accepted', acceptedReason: "only the till's own page can reach it, behind the shop's LAN" });
-    expect(f.read('SECURITY_REPORT.md')).toContain('the key was rotated; this one is revoked');
+    expect(f.read('SECURITY_REPORT.md')).toContain('- Status: accepted, reason: the key was rotated; this one is revoked');
     const history = f.handoff().history.map((e) => e.event);
     expect(history).toContain(`!security accept ${KEY_ID}: the key was rotated; this one is revoked`);
     expect(history.indexOf('security gate passes after an acceptance')).toBeGreaterThan(history.indexOf(`!security accept ${EVAL_ID}: only the till's own page can reach it, behind the shop's LAN`));
