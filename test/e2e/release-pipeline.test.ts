@@ -160,6 +160,11 @@ describe('the release pipeline, headless', () => {
     expect(release).toContain(`- ${reason}`);
     expect(release).toContain('- gate test (`npm test`, from package.json): FAILED (exit 1)');
     expect(f.json('RELEASE.json')).toMatchObject({ verdict: 'HOLD', commit: head });
+    // The receipt of the clean run: the runtime's own `npm test`, failing on the committed code.
+    const checks = f.json<{ clean: { commit: string; gates: { receipts: { gate: string; command: string; exitCode: number; outputTail: string }[] } } }>('RELEASE_CHECKS.json');
+    expect(checks.clean.commit).toBe(head);
+    expect(checks.clean.gates.receipts).toEqual([expect.objectContaining({ gate: 'test', command: 'npm test', exitCode: 1 })]);
+    expect(checks.clean.gates.receipts[0]!.outputTail).toMatch(/not ok \d+ - an order totals its lines/);
     // The Verifier was shown the failing output; the project did not ship.
     expect(systemText(bodyOf(messageCalls(server, 'verifier')[0]!))).toContain('Output of the failed gate `npm test`');
     expect(f.handoff().milestone).toBe('secured');
