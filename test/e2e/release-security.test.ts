@@ -22,7 +22,6 @@ import {
   releaseHome,
   runRelease,
   securityTurns,
-  shipTurns,
   startReleaseModel,
   taskReviewTurns,
   verifierTurns,
@@ -36,7 +35,9 @@ const EVAL_ID = 'patterns:eval-request-input:src/calc.js:3';
 describe('the security gate, headless', () => {
   it('finds the planted key and eval at their file:line, refuses !verify while they are open, and ships once both are accepted with a reason', async () => {
     const task = firstTask({ plantKey: true, plantEval: true });
-    const server = await startReleaseModel('planted key and eval, accepted', shipTurns([task]));
+    // Security adds a finding of its own beside the scanners' (MEDIUM: it does not block).
+    const own = { domain: 'S14', severity: 'medium', title: 'No limit on the expression', file: 'src/calc.js', line: 2, evidence: 'quickSum reads any length', exploit: 'a huge body ties up the till', fix: 'cap the length' };
+    const server = await startReleaseModel('planted key and eval, accepted', [...planTurns([task]), ...buildTaskTurns([task]), ...criticTurns(), ...securityTurns([own]), ...verifierTurns()]);
     const { h, dir } = releaseHome();
 
     const run = await runRelease(server, h, [
@@ -65,6 +66,7 @@ describe('the security gate, headless', () => {
     expect(sast.map((x) => [x.id, x.severity, x.file, x.line, x.source])).toEqual([
       [EVAL_ID, 'CRITICAL', 'src/calc.js', 3, 'scanner:patterns'],
       [KEY_ID, 'CRITICAL', 'src/config.js', 3, 'scanner:secrets'],
+      ['AGENT-001', 'MEDIUM', 'src/calc.js', 2, 'agent'],
     ]);
     expect(sast.find((x) => x.id === EVAL_ID)!.evidence).toContain('src/calc.js:3:10: return eval(req.body.expression);');
     // The key is reported where it is, with the commit that first added it (TASK-001's), redacted.
@@ -75,6 +77,7 @@ describe('the security gate, headless', () => {
     expect(report).toContain('- Location: `src/config.js:3`');
     expect(report).toContain(`### CRITICAL: eval or new Function on request input (${EVAL_ID})`);
     expect(report).toContain('- Location: `src/calc.js:3`');
+    expect(report).toContain('### MEDIUM: No limit on the expression (AGENT-001)');
     // The key itself is in no report, nor in what the person saw.
     for (const text of [report, f.read('SAST_FINDINGS.jsonl'), f.read('SCANNER_FINDINGS.json'), run.stdout]) expect(text).not.toContain(PLANTED_AWS_KEY);
 

@@ -256,7 +256,7 @@ export function shipTurns(tasks: readonly SampleTask[]): CassetteTurn[] {
 
 const servers = new Set<FakeServer>();
 
-/** Starts the fake server with `turns` (closed by closeReleaseModels). */
+/** Starts the fake server with `turns` (closed by releaseCleanup). */
 export async function startReleaseModel(description: string, turns: readonly CassetteTurn[]): Promise<FakeServer> {
   const cassette: Cassette = { description, turns: [...turns] } as Cassette;
   const server = await startFakeServer({ cassette });
@@ -295,7 +295,7 @@ export interface HandoffJson {
   version: number;
   stage: string;
   milestone?: string;
-  history: { event: string; version: number; stage?: string }[];
+  history: { event: string; from: string; to: string }[];
   tasks: { id: string; status: string; sha?: string; receipts: { gate: string; exitCode: number | null }[] }[];
 }
 
