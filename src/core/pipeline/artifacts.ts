@@ -13,6 +13,11 @@ import type { Stage } from './stages.js';
 export interface ArtifactProblem {
   readonly line?: number;
   readonly message: string;
+  /**
+   * True when the file reads as it should and what it says shuts the gate (an open CRITICAL
+   * finding): the refusal then names what to deal with, not a file to rewrite.
+   */
+  readonly blocks?: boolean;
 }
 
 /** Everything the runtime knows about one artifact it has read, handed to the gate guards. */
@@ -82,6 +87,7 @@ function checkSastFindings(text: string): ArtifactProblem[] {
     const unreasoned = finding.status === 'accepted' ? ' (accepted without a written reason, so still open)' : '';
     out.push({
       line: lineOf.get(finding)!,
+      blocks: true,
       message:
         `open ${finding.severity} finding ${finding.id}${unreasoned}: ${finding.title} at ${finding.file}:${finding.line}. ` +
         `Type !security fix to turn it into a fix task, or !security accept ${finding.id} <reason> to accept the risk in writing`,

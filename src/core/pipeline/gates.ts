@@ -59,7 +59,12 @@ export function checkGate(gate: Gate, evidence: readonly ArtifactEvidence[]): Ga
       const detail = found.problems
         .map((p) => (p.line !== undefined ? `line ${p.line}: ${p.message}` : p.message))
         .join('; ');
-      refusals.push({ artifact: name, reason: `${name} does not validate: ${detail}`, remedy });
+      const blocksOnly = found.problems.every((p) => p.blocks === true);
+      refusals.push(
+        blocksOnly
+          ? { artifact: name, reason: `${name} holds what ${GATE_SPECS[gate].command} may not pass: ${detail}`, remedy: `deal with each as it says, then type ${GATE_SPECS[gate].command} again` }
+          : { artifact: name, reason: `${name} does not validate: ${detail}`, remedy },
+      );
     }
   }
   return refusals.length === 0 ? { open: true } : { open: false, refusals };

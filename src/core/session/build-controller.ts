@@ -7,6 +7,7 @@ import { blankRecord } from '../build/task-outcome.js';
 import { formatUsd } from '../budget/cost.js';
 import type { BuildAction } from '../commands/types.js';
 import { errorMessage } from '../errors.js';
+import { latestApprovals } from '../pipeline/approvals.js';
 import { parseTaskGraph } from '../task-graph/parse-task-graph.js';
 import type { TaskGraph } from '../task-graph/task.js';
 import { APPROVAL_ANSWER_HINT, approvalQuestion, createSessionApprover, parseApprovalAnswer } from '../tools/approvals.js';
@@ -321,6 +322,11 @@ export class BuildController {
       await this.ports.projects.writeArtifact(project.id, 'BUILD_REPORT.md', report);
       await this.saveSection(project, (s) => ({ ...s, completedAt }));
       if (project.position().stage === 'building') await project.reachMilestone('built', 'build complete');
+      else if (latestApprovals(project.handoff.approvals).has('critic')) {
+        // Tasks added after !critic (fix or maintenance tasks) were approved when they were added; the
+        // report of building them follows from that approval, so !critic's must not turn stale over it.
+        await project.renewApproval('critic', 'BUILD_REPORT.md renewed with the approved tasks');
+      }
       await this.host.changed(project);
     }
     if (ending.kind === 'budget') await this.host.pause('budget');

@@ -74,18 +74,16 @@ export function describeTaskEnd(record: TaskRecord, result: TaskResult): EntryIn
   return entry.warning(`${record.id} ${record.status}: ${record.reason ?? ''}`);
 }
 
-/** What comes after a complete build, by the stage it ran in (the first build, a fix round, maintenance). */
+/**
+ * The next step once every task is built: the first build goes to the Critic. Tasks added
+ * later were approved as they were added, so the report's !critic approval is renewed (see
+ * BuildController) and the stage that asked for them looks again: the session restarts the
+ * Critic or Security; after shipping (or a HOLD) the person verifies again.
+ */
 function nextAfterBuild(stage: Stage): string {
-  switch (stage) {
-    case 'critique':
-    case 'security':
-      return `${STAGE_INFO[stage].agentName} reviews the fixes next.`;
-    case 'verification':
-    case 'maintenance':
-      return 'Type !verify to verify the project again.';
-    default:
-      return 'Review it; when you agree, type !critic.';
-  }
+  if (stage === 'building') return 'Review it; when you agree, type !critic.';
+  const renewed = "The report's !critic approval is renewed with these tasks.";
+  return stage === 'critique' || stage === 'security' ? `${renewed} ${STAGE_INFO[stage].agentName} reviews the fixes next.` : `${renewed} Type !verify to verify the project again.`;
 }
 
 /** What the person reads when the build stops. */

@@ -171,6 +171,17 @@ export class OpenProject {
   }
 
   /**
+   * Records a fresh approval of `gate`'s artifacts as they are now, without moving: for the
+   * runtime's own follow-up of something the person approved (the plan with the tasks they
+   * asked for added; the build report of those tasks once built).
+   */
+  async renewApproval(gate: Gate, label: string): Promise<void> {
+    const evidence = await this.gatherEvidence(gate);
+    const artifacts = evidence.flatMap((e) => (e.status === 'valid' ? [{ name: e.name, sha256: e.sha256 }] : []));
+    await this.recordApproval({ gate, at: this.ports.env.now().toISOString(), artifacts }, label);
+  }
+
+  /**
    * Saves a change to the parts of HANDOFF.json the pipeline machine does not own (task
    * records, the build section, the milestone). Atomic; the open state changes only once saved.
    */

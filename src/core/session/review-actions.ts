@@ -1,4 +1,3 @@
-import type { Approval } from '../handoff/handoff.schema.js';
 import { acceptSecurityFinding, readSastFindings } from '../security/security-tool.js';
 import { checkTaskGraphText } from '../task-graph/check-task-graph.js';
 import { TASK_GRAPH_FILE } from '../task-graph/render-task-graph.js';
@@ -33,13 +32,7 @@ export async function appendAndApprove(ports: SessionPorts, project: OpenProject
   const appended = appendTasks(current.graph, proposed);
   if (!appended.ok) return appended;
   await ports.projects.writeArtifact(project.id, TASK_GRAPH_FILE, appended.text);
-  const evidence = await project.gatherEvidence('build');
-  const approval: Approval = {
-    gate: 'build',
-    at: ports.env.now().toISOString(),
-    artifacts: evidence.flatMap((e) => (e.status === 'valid' ? [{ name: e.name, sha256: e.sha256 }] : [])),
-  };
-  await project.recordApproval(approval, label);
+  await project.renewApproval('build', label);
   return { ok: true, ids: appended.ids };
 }
 

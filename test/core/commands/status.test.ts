@@ -46,11 +46,18 @@ describe('!status', () => {
     expect(tone).toBe('info');
     expect(text).not.toContain('STALE');
     expect(text).not.toContain('type !critic');
+    expect(text).toContain('Stage:    Maintenance — shipped');
     expect(text).toContain('Next:     describe a bug or a small change; !build builds the tasks Maintenance proposes; !verify checks the release again');
   });
 
   it('in Verification, before and after the SHIP verdict', () => {
     expect(statusText('verification').text).toContain("Next:     the Verifier's SHIP verdict ships the project; !verify runs the release check again");
-    expect(statusText('verification', { handoff: { milestone: 'shipped' } }).text).toContain('Next:     shipped; describe a bug or a small change and Maintenance takes it');
+    const shipped = statusText('verification', { handoff: { milestone: 'shipped' } }).text;
+    expect(shipped).toContain('Stage:    Verifier — shipped');
+    expect(shipped).toContain('Next:     describe a bug or a small change and Maintenance turns it into tasks; !verify verifies the project again');
+  });
+
+  it('names the next gate while there is one', () => {
+    expect(statusText('security', { handoff: { milestone: 'critiqued' } }).text).toContain('Next:     !verify once SECURITY_REPORT.md, SAST_FINDINGS.jsonl validate');
   });
 });

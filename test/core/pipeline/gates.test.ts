@@ -28,6 +28,33 @@ describe('checkGate', () => {
     expect(check.refusals[0]?.reason).toBe('feature-spec.md does not validate: line 3: bad table; missing Users');
   });
 
+  it('names what to deal with, not a file to rewrite, when a valid file holds what shuts the gate', () => {
+    const open = { id: 'secrets:aws-access-key-id:src/config.js:3', severity: 'CRITICAL', domain: 'S7', title: 'AWS access key id', file: 'src/config.js', line: 3, evidence: 'AKIA… (redacted)', source: 'scanner:secrets', status: 'open' };
+    const problems = ARTIFACTS['SAST_FINDINGS.jsonl']!.validate(`${JSON.stringify(open)}\n`);
+    const check = checkGate('verify', [
+      { name: 'SECURITY_REPORT.md', status: 'valid', sha256: SHA },
+      { name: 'SAST_FINDINGS.jsonl', status: 'invalid', sha256: SHA, problems },
+    ]);
+    expect(check.open).toBe(false);
+    if (check.open) return;
+    expect(check.refusals).toEqual([
+      {
+        artifact: 'SAST_FINDINGS.jsonl',
+        reason:
+          `SAST_FINDINGS.jsonl holds what !verify may not pass: line 1: open CRITICAL finding ${open.id}: AWS access key id at src/config.js:3. ` +
+          `Type !security fix to turn it into a fix task, or !security accept ${open.id} <reason> to accept the risk in writing`,
+        remedy: 'deal with each as it says, then type !verify again',
+      },
+    ]);
+    // A line that is not a finding is still a broken file, whoever wrote it.
+    const broken = checkGate('verify', [
+      { name: 'SECURITY_REPORT.md', status: 'valid', sha256: SHA },
+      { name: 'SAST_FINDINGS.jsonl', status: 'invalid', sha256: SHA, problems: ARTIFACTS['SAST_FINDINGS.jsonl']!.validate('{not json\n') },
+    ]);
+    expect(!broken.open && broken.refusals[0]!.reason).toMatch(/^SAST_FINDINGS\.jsonl does not validate: line 1: /);
+    expect(!broken.open && broken.refusals[0]!.remedy).toContain('agent 5 (Security)');
+  });
+
   it('maps stages to the gate that leaves them', () => {
     expect(gateForStage('discovery')?.command).toBe('!plan');
     expect(gateForStage('security')?.command).toBe('!verify');

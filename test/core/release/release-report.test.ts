@@ -40,10 +40,22 @@ describe('the release verdict', () => {
     ['a failed checklist item', checks(), { ...qa, checklist: { ...qa.checklist, licence: { status: 'fail' as const, evidence: 'no LICENSE file' } } }, 'checklist: Licence — no LICENSE file'],
     ['a failed criterion', checks(), { ...qa, qa: [{ criterion: 'lists sync', result: 'failed' as const, evidence: 'no sync' }] }, 'QA: "lists sync" failed — no sync'],
     ['missing runtime checks', undefined, qa, "the runtime's checks are missing"],
+    ['a clean worktree that could not be made', { ...checks(), clean: { ...checks().clean, worktree: { ok: false, message: 'HEAD has no commit' } } }, qa, "the build's HEAD could not be checked out into a clean worktree: HEAD has no commit"],
+    ['no gate command to run', { ...checks(), clean: { ...checks().clean, gates: { source: 'none' as const, commands: [], receipts: [] } } }, qa, 'no gate commands to run in the clean worktree'],
+    ['a gate that timed out with exit 0', { ...checks(), clean: { ...checks().clean, gates: { ...checks().clean.gates, receipts: [{ ...checks().clean.gates.receipts[0]!, timedOut: true }] } } }, qa, 'failed in a clean worktree of commit abcdef123456: timed out'],
+    ['a gate that never ran', { ...checks(), clean: { ...checks().clean, gates: { ...checks().clean.gates, receipts: [] } } }, qa, 'gate `test` (`npm test`) did not run in the clean worktree'],
+    ['a task without evidence', { ...checks(), tasks: { ok: false, done: [], excused: [], problems: ['TASK-002 (Fix) was never built'] } }, qa, 'task evidence: TASK-002 (Fix) was never built'],
+    ['a refused security gate', { ...checks(), security: { ok: false, reason: '1 open CRITICAL finding' } }, qa, 'security: 1 open CRITICAL finding'],
+    ['a failed extra checklist item', checks(), { ...qa, extra_checks: [{ item: 'no debug flags', status: 'fail' as const, evidence: 'DEBUG=1 in .env' }] }, 'checklist: no debug flags — DEBUG=1 in .env'],
   ])('is HOLD with %s', (_what, runtime, report, reason) => {
     const verdict = releaseVerdict(runtime, report);
     expect(verdict.verdict).toBe('HOLD');
     expect(verdict.reasons.join('\n')).toContain(reason);
+  });
+
+  it('does not hold for a criterion the Verifier could not exercise (it says why and what to check by hand)', () => {
+    const manual: ReportQaInput = { ...qa, qa: [...qa.qa, { criterion: 'works on a phone', result: 'not_verifiable', evidence: 'no device here; open it on a phone' }] };
+    expect(releaseVerdict(checks(), manual)).toEqual({ verdict: 'SHIP', reasons: [] });
   });
 
   it('says coverage could not be measured without holding for it', () => {

@@ -34,25 +34,26 @@ export const statusCommand: CommandDefinition = {
     const gate = gateForStage(stage);
     const maintenance = stage === 'maintenance';
     const agentState = paused ? 'paused' : project.agentState;
+    // After SHIP the pipeline has no gate left: what comes next is Maintenance's.
+    const shipped = project.handoff.milestone === 'shipped';
+    const next = maintenance
+      ? 'describe a bug or a small change; !build builds the tasks Maintenance proposes; !verify checks the release again'
+      : gate
+        ? `${gate.command} once ${gate.artifacts.join(', ')} ${gate.artifacts.length > 1 ? 'validate' : 'validates'}`
+        : shipped
+          ? 'describe a bug or a small change and Maintenance turns it into tasks; !verify verifies the project again'
+          : stage === 'verification'
+            ? "the Verifier's SHIP verdict ships the project; !verify runs the release check again"
+            : 'no gate after this stage';
     const lines = [
       `Project:  ${project.handoff.project.name} (${project.handoff.project.path})`,
-      `Stage:    ${info.label}${paused ? ' — paused (type !resume to continue)' : ''}`,
+      `Stage:    ${info.label}${shipped ? ' — shipped' : ''}${paused ? ' — paused (type !resume to continue)' : ''}`,
       `Agent:    ${agentLabel(stage)} — ${agentState}`,
       `Approved: ${project.handoff.approvals.length === 0 ? 'no gate yet' : [...new Set(project.handoff.approvals.map((a) => `!${a.gate}`))].join(', ')}`,
       // In Maintenance the earlier gates are history: their artifacts change with every maintenance build.
       ...(maintenance ? [] : project.stale.map((s) => `STALE:    ${describeStale(s)}`)),
       ...buildLines(project.handoff),
-      `Next:     ${
-        maintenance
-          ? 'describe a bug or a small change; !build builds the tasks Maintenance proposes; !verify checks the release again'
-          : gate
-            ? `${gate.command} once ${gate.artifacts.join(', ')} ${gate.artifacts.length > 1 ? 'validate' : 'validates'}`
-            : stage === 'verification'
-              ? project.handoff.milestone === 'shipped'
-                ? 'shipped; describe a bug or a small change and Maintenance takes it'
-                : "the Verifier's SHIP verdict ships the project; !verify runs the release check again"
-              : 'no gate after this stage'
-      }`,
+      `Next:     ${next}`,
     ];
     const warn = !maintenance && project.stale.length > 0;
     return { kind: 'message', entries: [warn ? entry.warning(lines.join('\n')) : entry.info(lines.join('\n'))] };
