@@ -115,6 +115,10 @@ export function firstTask(options: SampleOptions = {}): SampleTask {
       'package.json': PACKAGE_JSON,
       'src/total.js': TOTAL_JS,
       'test/total.test.js': TOTAL_TEST_JS,
+      // What the Verifier's checklist passes must be committed: the runtime checks it at HEAD.
+      'README.md': '# Till\n\nOrder totals. Run the tests with `npm test`.\n',
+      LICENSE: 'MIT License\n',
+      'CHANGELOG.md': '# Changelog\n\n## 0.1.0\n\n- Order totals.\n',
       ...(options.plantKey ? { 'src/config.js': CONFIG_JS } : {}),
       ...(options.plantEval ? { 'src/calc.js': CALC_JS, 'test/calc.test.js': CALC_TEST_JS } : {}),
     },
