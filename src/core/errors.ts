@@ -9,6 +9,12 @@ export function errorMessage(error: unknown): string {
   }
 }
 
+/** The text as a sentence: trimmed, ending in `.`, `!` or `?` (a period is added when it has none). */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /**
  * An error a person can cause and fix (bad file, bad flag, busy project).
  * `hint` says what to do; `exitCode` is used when it reaches the CLI edge.

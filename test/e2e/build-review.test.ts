@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 // The review gate end to end: the reviewer's findings (their file:line checked against the real
 // files first) go back to the Builder as one numbered list; a fix passes in round 2; a stage that
 // still asks for changes after round 3 stops the task for the person, with nothing committed.
@@ -52,6 +54,10 @@ describe('review rounds', BUILD_TEST, () => {
     expect(git(b.dir, 'show', 'HEAD:src/double.js')).toContain("throw new TypeError('double needs a number')");
     const record = taskRecord(b.artifacts(), 'TASK-001');
     expect(record).toMatchObject({ status: 'DONE', attempts: 1, reviewRounds: 3, sha: git(b.dir, 'rev-parse', 'HEAD') });
+    expect(record.review).toBe('Review: spec compliance passed in round 2; code quality passed in round 1.');
+    const report = readFileSync(path.join(b.artifacts(), 'BUILD_REPORT.md'), 'utf8');
+    expect(report).toContain('| TASK-001 | Double helper | DONE |');
+    expect(report).toContain('- Review: spec compliance passed in round 2; code quality passed in round 1.');
     expect(record.receipts[0]).toMatchObject({ gate: 'test', exitCode: 0 });
   });
 

@@ -296,6 +296,7 @@ export interface TaskRecordJson {
   readonly landedSha?: string;
   readonly reason?: string;
   readonly reviewRounds: number;
+  readonly review?: string;
   readonly changedFiles: readonly string[];
   readonly receipts: ReadonlyArray<{ readonly gate: string; readonly command: string; readonly exitCode: number; readonly outputTail: string }>;
 }

@@ -47,6 +47,8 @@ export const taskRecordSchema = z.strictObject({
   costUsd: z.number().min(0).default(0),
   /** Review rounds the task went through before it was DONE (or escalated). */
   reviewRounds: z.number().int().min(0).default(0),
+  /** The review's outcome in one line, e.g. `Review: spec compliance passed in round 1; code quality passed in round 2.` */
+  review: z.string().optional(),
   /** Gate runs of the task that failed, over all its attempts: each went back to the Builder with its output until the repair limit. Absent: none. */
   failedGateRuns: z.number().int().min(0).optional(),
 });

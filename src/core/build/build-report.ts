@@ -93,19 +93,22 @@ export function renderBuildReport(input: {
     '## Tasks',
     '',
     table(
-      ['ID', 'Title', 'Status', 'Commit', 'Gates', 'Review rounds', 'Tokens in/out', 'Cost'],
+      ['ID', 'Title', 'Status', 'Commit', 'Gates', 'Reviews run', 'Tokens in/out', 'Cost'],
       input.graph.tasks.map((t) => {
         const r = byId.get(t.id);
         const gates = r && r.receipts.length > 0 ? (r.receipts.every((x) => x.exitCode === 0) ? 'PASS' : 'FAIL') : '—';
         return [t.id, t.title, r?.status ?? 'PENDING', r?.landedSha && r.landedSha !== r.sha ? `${r.sha?.slice(0, 12)} (landed ${r.landedSha.slice(0, 12)})` : (r?.sha?.slice(0, 12) ?? '—'), gates, String(r?.reviewRounds ?? 0), r ? `${r.inputTokens}/${r.outputTokens}` : '—', r ? formatUsd(r.costUsd) : '—'];
       }),
     ),
+    '',
+    'Reviews run counts review rounds over both stages, spec compliance then code quality: 2 means each passed at its first round.',
   ];
   for (const task of input.graph.tasks) {
     const r = byId.get(task.id);
     out.push('', `### ${task.id}: ${oneLine(task.title)}`, '', `- Status: ${r?.status ?? 'PENDING'}`);
     if (r?.sha) out.push(`- Commit: ${r.sha}${r.landedSha && r.landedSha !== r.sha ? ` (landed by ${r.landedSha})` : ''}`);
     if (r?.summary) out.push(`- Summary: ${oneLine(r.summary)}`);
+    if (r?.review) out.push(`- ${oneLine(r.review)}`);
     if (r?.reason) out.push(`- Note: ${oneLine(r.reason)}`);
     if (r && r.attempts > 1) out.push(`- Attempts: ${r.attempts}`);
     if (r?.failedGateRuns) out.push(`- Failed gate runs: ${r.failedGateRuns} (each went back to the Builder)`);

@@ -1,3 +1,4 @@
+import { asSentence } from '../errors.js';
 import type { Receipt } from './receipts.js';
 import { MAX_REVIEW_ROUNDS, reviewRoundsRun, type Escalation } from './review-rounds.js';
 import { describeExit, firstFailure } from './receipts.js';
@@ -53,7 +54,7 @@ export function reasonOf(result: TaskResult): string {
     case 'unreported':
       return `the Builder stopped without report_status (it said: "${result.text.slice(0, 200)}"). Type ${retry}.`;
     case 'failed':
-      return `the model call failed: ${result.error.message}. Type ${retry}.`;
+      return `the model call failed: ${asSentence(result.error.message)} Type ${retry}.`;
     case 'budget_refused':
       return `stopped before spending past the budget: ${result.message} It restarts from its last checkpoint when the build goes on (!budget extend N, then !continue).`;
     case 'max_turns':
@@ -103,6 +104,7 @@ export function recordFromResult(
         summary: result.summary,
         concerns: [...result.concerns],
         reviewRounds: 'reviewRounds' in result && typeof result.reviewRounds === 'number' ? result.reviewRounds : 0,
+        ...('review' in result && typeof result.review === 'string' ? { review: result.review } : {}),
       },
       decisions,
     };

@@ -180,6 +180,8 @@ export type TaskResult = TaskRunRecord &
         readonly unattributed: readonly string[];
         /** Review rounds run over both stages (spec, quality); 0 without a reviewer. Both passing at once is 2. */
         readonly reviewRounds: number;
+        /** The review's one-line outcome (as in the commit body); absent without a reviewer. */
+        readonly review?: string;
       }
     /**
      * A review stage still requested changes after MAX_REVIEW_ROUNDS rounds: nothing was
@@ -473,6 +475,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
       heldBack: split.heldBack,
       unattributed: split.unattributed,
       reviewRounds: reviewer === undefined ? 0 : reviewRoundsRun(review.history),
+      ...(reviewer === undefined ? {} : { review: reviewSummaryLine(review.history) }),
     });
   }
 }

@@ -5,6 +5,7 @@ import type { LeftoverCleanup } from '../build/leftover-worktrees.js';
 import { renderReceiptSummary } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
 import type { GitError } from '../git/git-results.js';
+import { asSentence } from '../errors.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
@@ -29,8 +30,7 @@ export function dirtyTreePrompt(dir: string, files: readonly string[]): string {
  * commit puts the index back, a set-aside keeps the snapshot it made.
  */
 export function gitFailureText(what: string, error: GitError): string {
-  const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
-  return [`${what}: ${sentence(error.message)}`, ...(error.hint ? [sentence(error.hint)] : []), 'Nothing was lost. Commit your changes yourself, then type !continue.'].join(' ');
+  return [`${what}: ${asSentence(error.message)}`, ...(error.hint ? [asSentence(error.hint)] : []), 'Nothing was lost. Commit your changes yourself, then type !continue.'].join(' ');
 }
 
 /** What a task's agent is doing, for the board; undefined for events that change nothing shown. */
@@ -124,7 +124,7 @@ export function leftoverLines(cleanup: LeftoverCleanup): EntryInput[] {
   const lines: EntryInput[] = [];
   if (cleanup.removed.length > 0) {
     const saved = cleanup.removed.flatMap((w) => (w.snapshot ? [w.snapshot.ref] : []));
-    lines.push(entry.info(`Cleaned up ${cleanup.removed.length} worktree(s) left by an earlier run.${saved.length > 0 ? ` Their unfinished work is kept at ${saved.join(', ')}.` : ''}`));
+    lines.push(entry.info(`Cleaned up ${cleanup.removed.length} worktree${cleanup.removed.length === 1 ? '' : 's'} left by an earlier run.${saved.length > 0 ? ` ${cleanup.removed.length === 1 ? 'Its' : 'Their'} unfinished work is kept at ${saved.join(', ')}.` : ''}`));
   }
   for (const branch of cleanup.keptBranches) lines.push(entry.warning(`Branch ${branch} holds a task commit that never landed; it is kept for you (merge it by hand or delete it).`));
   for (const problem of cleanup.problems) lines.push(entry.warning(`Could not remove a worktree left by an earlier run: ${problem}`));

@@ -45,7 +45,7 @@ const SHA2 = '3333333333334444444444444444444444444444';
 const LANDED2 = '5555555555556666666666666666666666666666';
 
 const RECORDS: TaskRecord[] = [
-  record('TASK-001', { status: 'DONE', sha: SHA1, summary: 'Parser added', receipts: [receipt(), receipt({ gate: 'lint', command: 'npm run lint' })], inputTokens: 1000, outputTokens: 200, costUsd: 0.5, reviewRounds: 2 }),
+  record('TASK-001', { status: 'DONE', sha: SHA1, summary: 'Parser added', receipts: [receipt(), receipt({ gate: 'lint', command: 'npm run lint' })], inputTokens: 1000, outputTokens: 200, costUsd: 0.5, reviewRounds: 2, review: 'Review: spec compliance passed in round 1; code quality passed in round 1.' }),
   record('TASK-002', { status: 'DONE', sha: SHA2, landedSha: LANDED2, concerns: ['no colour support yet'], receipts: [receipt()], inputTokens: 500, outputTokens: 100, costUsd: 0.25, attempts: 2 }),
   record('TASK-003', { status: 'BLOCKED', reason: 'BLOCKED: the tests keep failing.', receipts: [failing()], inputTokens: 10, outputTokens: 1, costUsd: 0.01 }),
 ];
@@ -82,6 +82,14 @@ describe('renderBuildReport', () => {
     expect(rows[1]![3]).toBe(`${SHA2.slice(0, 12)} (landed ${LANDED2.slice(0, 12)})`);
     expect(rows[1]![7]).toBe('$0.2500');
     expect(rows[2]!.slice(2, 5)).toEqual(['BLOCKED', '—', 'FAIL']);
+  });
+
+  it("says what the Reviews run column counts and gives each reviewed task its review's outcome", () => {
+    expect(report).toContain('Reviews run counts review rounds over both stages, spec compliance then code quality: 2 means each passed at its first round.');
+    const task1 = report.slice(report.indexOf('### TASK-001'), report.indexOf('### TASK-002'));
+    expect(task1).toContain('- Review: spec compliance passed in round 1; code quality passed in round 1.');
+    const task2 = report.slice(report.indexOf('### TASK-002'), report.indexOf('### TASK-003'));
+    expect(task2).not.toContain('- Review:');
   });
 
   it('sums tokens and cost and counts DONE tasks', () => {

@@ -34,7 +34,7 @@ describe('leftoverLines', () => {
     const snapshot = { ref: 'refs/codesleuth/snapshots/x-worktree', sha: 'c'.repeat(40), label: 'worktree', createdAt: '2025-01-01T00:00:00.000Z', base: null, files: ['a.js'], indexSaved: true, restoreInstructions: '' };
     const lines = leftoverLines({ removed: [{ dir: '/w/TASK-002-1', branch: 'codesleuth/p/task-002-1', branchDeleted: true, snapshot }], keptBranches: ['codesleuth/p/task-003-1'], problems: [] });
     expect(lines.map((l) => l.text)).toEqual([
-      'Cleaned up 1 worktree(s) left by an earlier run. Their unfinished work is kept at refs/codesleuth/snapshots/x-worktree.',
+      'Cleaned up 1 worktree left by an earlier run. Its unfinished work is kept at refs/codesleuth/snapshots/x-worktree.',
       'Branch codesleuth/p/task-003-1 holds a task commit that never landed; it is kept for you (merge it by hand or delete it).',
     ]);
     expect(leftoverLines({ removed: [], keptBranches: [], problems: [] })).toEqual([]);
