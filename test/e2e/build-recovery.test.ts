@@ -44,7 +44,7 @@ describe('a dirty tree before !build', BUILD_TEST, () => {
     const snapshot = readHandoff(b.artifacts()).build?.snapshot;
     expect(snapshot?.ref).toMatch(/^refs\/codesleuth\/snapshots\/\S+-before-build$/);
     expect(snapshot?.files).toEqual(PERSON_FILES);
-    expect(run.stdout).toContain(`Your changes (3 files) are saved at ${snapshot!.ref} and set aside. To get them back:\n${snapshot!.restore}`);
+    expect(run.stdout).toContain(`Set aside your uncommitted changes (3 files); they are kept at ${snapshot!.ref}.\n${snapshot!.restore}`);
     expect(git(b.dir, 'for-each-ref', '--format=%(refname)', 'refs/codesleuth/snapshots')).toBe(snapshot!.ref);
 
     // The task commit holds the task's files only; the person's work is out of the tree.
@@ -123,10 +123,10 @@ describe('a kill in the middle of a task', BUILD_TEST, () => {
     const run = await b.run([...RESUME_LINES, '!continue']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const cleaned = /Cleaned up 1 worktree\(s\) left by an earlier run\. Their unfinished work is kept at (\S+)\./.exec(run.stdout);
+    const cleaned = /Cleaned up 1 worktree left by an earlier run\. Its unfinished work is kept at (\S+)\./.exec(run.stdout);
     expect(cleaned).not.toBeNull();
     expect(git(b.dir, 'show', `${cleaned![1]!}:src/square.js`)).toContain('// half-written');
-    expect(run.stdout).toContain('Builder (agent 3) is building 1 task with up to 2 at once.');
+    expect(run.stdout).toContain('Builder (agent 3) is building 1 task. Ctrl+C stops it');
     expect(run.stdout).toContain('Build complete: 2 tasks DONE, one commit each');
 
     // TASK-002 ran again from scratch in a fresh worktree; TASK-001 was not asked for again.

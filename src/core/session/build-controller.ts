@@ -220,7 +220,7 @@ export class BuildController {
         return;
       }
       await this.saveSection(waiting.project, (s) => ({ ...s, snapshot: { ref: saved.value.ref, files: [...saved.value.files], restore: saved.value.restoreInstructions } }));
-      this.host.emit(entry.success(`Your changes (${saved.value.files.length} files) are saved at ${saved.value.ref} and set aside. To get them back:\n${saved.value.restoreInstructions}`));
+      this.host.emit(entry.success(`${setAsideLine(saved.value.files.length, saved.value.ref)}\n${saved.value.restoreInstructions}`));
     } else {
       this.host.emit(entry.error('Type commit (commit them as your own commit first), aside (save them to a safety ref and set them aside) or cancel.'));
       return;
@@ -293,7 +293,7 @@ export class BuildController {
     );
     this.run = run;
     const open = graph.tasks.filter((t) => !['DONE', 'SKIPPED'].includes(project.handoff.tasks.find((r) => r.id === t.id)?.status ?? '')).length;
-    this.host.emit(entry.info(`Builder (agent 3) is building ${open} task${open === 1 ? '' : 's'} with up to ${build.maxWorkers} at once. Ctrl+C stops it; finished tasks stay committed.`));
+    this.host.emit(entry.info(`Builder (agent 3) is building ${open} task${open === 1 ? '' : 's'}${open === 1 ? '' : build.maxWorkers > 1 ? ` with up to ${build.maxWorkers} at once` : ' one at a time'}. Ctrl+C stops it; finished tasks stay committed.`));
     this.refreshBoard(graph);
     // The board's elapsed times move on between events.
     const stopTicking = build.every(1_000, () => this.refreshBoard(graph));
@@ -475,4 +475,9 @@ export class BuildController {
       this.wake?.();
     });
   }
+}
+
+/** The first line after "aside": how much was set aside and where it is kept. */
+function setAsideLine(files: number, ref: string): string {
+  return `Set aside your uncommitted changes (${files} file${files === 1 ? '' : 's'}); they are kept at ${ref}.`;
 }

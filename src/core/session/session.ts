@@ -111,7 +111,7 @@ export class Session {
     const status: SessionStatus = {
       ...base,
       project: this.project.handoff.project.name,
-      stage: position.paused ? `${position.stage} (paused)` : position.stage,
+      stage: `${position.stage}${this.project.handoff.milestone === 'shipped' ? ' (shipped)' : ''}${position.paused ? ' (paused)' : ''}`,
       agent: `${agentLabel(position.stage)}${this.agentActivity()}`,
     };
     return waitingFor ? { ...status, waitingFor } : status;

@@ -67,7 +67,7 @@ describe('BuildController: uncommitted work before the build', () => {
     expect(h.git.calls[0]).toBe('setAsideWork before-build');
     const stored = await h.stored();
     expect(stored.build?.snapshot).toEqual({ ref, files: ['src/app.mjs', 'notes.txt'], restore: `git stash apply ${ref}` });
-    expect(h.text()).toContain(`Your changes (2 files) are saved at ${ref} and set aside. To get them back:\ngit stash apply ${ref}`);
+    expect(h.text()).toContain(`Set aside your uncommitted changes (2 files); they are kept at ${ref}.\ngit stash apply ${ref}`);
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
     expect(stored.milestone).toBe('built');
   });

@@ -45,8 +45,8 @@ describe('BuildController: a build from start to report', () => {
     expect(report).toContain('cost $0.5000');
 
     const text = h.text();
-    expect(text).toContain('Cleaned up 1 worktree(s) left by an earlier run.');
-    expect(text).toContain('Builder (agent 3) is building 2 tasks with up to 1 at once.');
+    expect(text).toContain('Cleaned up 1 worktree left by an earlier run.');
+    expect(text).toContain('Builder (agent 3) is building 2 tasks one at a time.');
     expect(text).toContain(`✓ TASK-001 DONE — commit ${shaOf('TASK-001').slice(0, 12)}: TASK-001 built`);
     expect(h.seen.said.at(-1)).toEqual({
       tone: 'success',
@@ -164,7 +164,7 @@ describe('BuildController: stopping and going on', () => {
     await h.controller.act(h.project, { kind: 'continue' });
 
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002', 'TASK-002']);
-    expect(h.text()).toContain('is building 1 task with up to 1 at once');
+    expect(h.text()).toContain('is building 1 task. Ctrl+C stops it');
     const after = await h.stored();
     expect(after.tasks.map((r) => [r.id, r.status, r.attempts])).toEqual([
       ['TASK-001', 'DONE', 1],

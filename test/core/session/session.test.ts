@@ -205,9 +205,12 @@ describe('resuming', () => {
     const context = await readContext();
     context.registered_projects[0]!.stage = 'shipped';
     await writeFile(path.join(home.home, 'config', 'context.json'), JSON.stringify(context));
+    await writeFile(first.handoffFile, JSON.stringify({ ...(await readHandoff(first.handoffFile)), milestone: 'shipped' }));
     const second = await recordingSession(home);
     await submitAll(second.session, ['Start agent 0', '1']);
     expect(second.text()).toContain('Resumed todo in Maintenance');
+    // The status bar says the project shipped, as !status does.
+    expect(second.session.status().stage).toBe('maintenance (shipped)');
     await second.session.shutdown();
   });
 
