@@ -43,8 +43,21 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * `codesleuth --script f | head`: once the reader has gone, stop like a tool killed by SIGPIPE
+ * (quietly, status 141) instead of dying on an unhandled EPIPE. Every state write is atomic and
+ * a dead process's project lock is taken over, so stopping here loses nothing.
+ */
+function stopWhenOutputCloses(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+
 /** Runs the CLI; resolves to the process exit code. Errors a person can fix exit 2. */
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }): Promise<number> {
+  if (io.stdout === process.stdout) stopWhenOutputCloses(process.stdout);
   try {
     if (argv[0] === 'fake-server') {
       const { runFakeServerCommand } = await import('./fake-server/command.js');
@@ -92,13 +105,15 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     const home = path.resolve(io.cwd, homeOption ?? INSTALL_DIR);
     // --demo: the scripted model on a local fake server, started in this process.
     let demo: { baseURL: string; close(): Promise<void> } | undefined;
+    let demoNotice = '';
     if (values.demo) {
-      const { startDemoServer } = await import('./app/run-demo.js');
+      const { startDemoServer, DEMO_NOTICE } = await import('./app/run-demo.js');
       demo = await startDemoServer(INSTALL_DIR);
+      demoNotice = DEMO_NOTICE;
     }
     // Loaded on demand: the REPL draws its prompt before the pipeline and stores are loaded.
     const loadSession = async () =>
-      (await import('./app/compose.js')).composeSession({ homeDir: home, installDir: INSTALL_DIR, cwd: io.cwd }, { env: io.env, ...(demo ? { demo: { baseURL: demo.baseURL } } : {}) });
+      (await import('./app/compose.js')).composeSession({ homeDir: home, installDir: INSTALL_DIR, cwd: io.cwd }, { env: io.env, ...(demo ? { demo: { baseURL: demo.baseURL, notice: demoNotice } } : {}) });
     if (values.script !== undefined || !io.stdin.isTTY) {
       const source = values.script ?? '-';
       let text: string;

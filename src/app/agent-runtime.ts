@@ -33,6 +33,8 @@ export interface ModelAccess {
   readonly modelOverride: string | undefined;
   /** Said when no key is set; names the variable and what to do. */
   readonly missingKey: string;
+  /** Said once when the Orchestrator starts, e.g. that the model is the scripted one of --demo. */
+  readonly notice?: string;
 }
 
 export interface AgentRuntimeDeps {
@@ -155,6 +157,7 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntimePort {
       return {
         ...(problems ? { problems } : {}),
         ...(deps.access.apiKey ? {} : { unavailable: deps.access.missingKey }),
+        ...(deps.access.notice ? { notice: deps.access.notice } : {}),
       };
     },
 

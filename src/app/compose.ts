@@ -29,7 +29,7 @@ export interface ComposeOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly now?: () => Date;
   /** Set by --demo: the local fake server to talk to instead of the real API. */
-  readonly demo?: { readonly baseURL: string };
+  readonly demo?: { readonly baseURL: string; readonly notice?: string };
   /** Replaces the Anthropic provider (tests). */
   readonly provider?: () => Promise<ModelProvider>;
 }
@@ -60,7 +60,7 @@ export async function composeSession(paths: AppPaths, options: ComposeOptions = 
   const ledger = new BudgetLedger({ budgetUsd: settings.budget_usd });
   const spending = new SummaryBuilder();
   const access: ModelAccess = options.demo
-    ? { apiKey: 'demo-key-not-secret', baseURL: options.demo.baseURL, modelOverride: undefined, missingKey: MISSING_KEY }
+    ? { apiKey: 'demo-key-not-secret', baseURL: options.demo.baseURL, modelOverride: undefined, missingKey: MISSING_KEY, ...(options.demo.notice ? { notice: options.demo.notice } : {}) }
     : { apiKey: env.ANTHROPIC_API_KEY?.trim() || undefined, baseURL: env.ANTHROPIC_BASE_URL?.trim() || undefined, modelOverride: env.CODESLEUTH_MODEL, missingKey: MISSING_KEY };
   const agents = createAgentRuntime({
     installDir: paths.installDir,

@@ -5,6 +5,13 @@ import { runScript } from '../headless/run-script.js';
 import { composeSession } from './compose.js';
 import { demoCassettePath, demoScript, homeHasProjects, prepareDemoHome, prepareDemoProject } from './demo.js';
 
+/** Said when `--demo` starts the Orchestrator: what the scripted model can and cannot do. */
+export const DEMO_NOTICE = [
+  'Demo mode: the model is a local fake replaying the showcase script (demo/cassette.json), so every agent says what the script says, whatever you type.',
+  'It follows the showcase in order (see `codesleuth demo` for the lines it expects); a task run again after !retry or a stopped build has no scripted reply.',
+  'With ANTHROPIC_API_KEY set, `npm start` runs the same pipeline on Claude.',
+].join('\n');
+
 /** The fake server with the bundled cassette, for `--demo` and `demo`. */
 export async function startDemoServer(installDir: string): Promise<{ baseURL: string; close(): Promise<void> }> {
   const server = await startFakeServer({ cassette: demoCassettePath(installDir) });

@@ -150,7 +150,8 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
 
   const handleMessages = async (response: ServerResponse, body: MessagesBody, agent: string): Promise<void> => {
     const decision = script.next(agent, laneOf(body));
-    if (decision.kind === 'missing') return sendError(response, 'api_error', decision.message);
+    // A 400, not a 5xx: the script will not grow a reply if the request is sent again.
+    if (decision.kind === 'missing') return sendError(response, 'invalid_request_error', decision.message);
     if (decision.kind === 'fail') {
       const fault = decision.fault;
       if (fault.kind === 'rate_limit') {

@@ -88,6 +88,7 @@ export class TurnScript {
     return (
       `Fake server: cassette ${this.source} has no turn index ${turnIndex} for agent "${agent}"${via} ` +
       `(request #${turnIndex + 1} from that agent; it scripts ${count} turn(s) for it). ` +
+      'A cassette plays its turns in order, so a conversation off its script (a task run again, an extra question) has no reply. ' +
       `Agents in the cassette: ${scripted === '' ? 'none' : scripted}. ` +
       `Add a turn with "agent": "${agent}", or check the x-codesleuth-agent header.`
     );

@@ -113,7 +113,8 @@ describe('runAgent: budget, abort and failure', () => {
   });
 
   it('turns a provider failure into an error event and a failed outcome, releasing the hold', async () => {
-    const h = await agentHarness({ turns: [] });
+    // A 500 on every attempt: retried, then given up.
+    const h = await agentHarness({ turns: [{ fault: { kind: 'server_error', times: 10 }, content: [{ type: 'text', text: 'never served' }] }] });
     const budget = recordingBudget();
     const { events, outcome } = await h.run({ budget });
     expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'server', message: expect.stringContaining('giving up') } });

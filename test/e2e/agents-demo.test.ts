@@ -93,6 +93,10 @@ describe('codesleuth --demo', () => {
     const cli = spawnCli({ home: h.home, args: ['--demo'], env: OFFLINE });
     await createProjectInRepl(cli, h.projectDir('my-cafe'), 'A shared to-do list for our café');
     await cli.waitFor('agent 1 (Discovery) is starting.');
+    // Said up front, before the welcome: the replies are scripted, whatever the person types.
+    const screen = cli.screen();
+    expect(screen.indexOf('Demo mode: the model is a local fake replaying the showcase script')).toBeGreaterThan(-1);
+    expect(screen.indexOf('Demo mode:')).toBeLessThan(screen.indexOf('1/3 What does the project do?'));
     await cli.waitFor('A shared to-do list for a café team — good. Who will use it day to day, and on what devices?');
     await cli.type('The shift lead and three baristas, on their phones.');
     await cli.waitFor('Clear. What does a task hold, and is anything stored besides the tasks?');

@@ -1,10 +1,11 @@
 // Headless runs (--script FILE, or lines piped into standard input) and the command-line flags:
 // plain text out, an exit code that says whether every line succeeded.
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FEATURE_SPEC, createProject, newProjectLines, readJson, registeredEntry, sha256 } from '../helpers/fixtures.js';
-import { cleanup, hasAnsi, makeHome, makeTempDir, runHeadless, spawnCli, stripAnsi } from '../helpers/pty-cli.js';
+import { CLI_BIN, cleanup, hasAnsi, makeHome, makeTempDir, runHeadless, spawnCli, stripAnsi } from '../helpers/pty-cli.js';
 
 afterEach(cleanup);
 
@@ -118,6 +119,34 @@ describe('standard input that is not a terminal', () => {
     const run = await runHeadless({ home: h.home, args: ['--script', '-'], stdin: 'Start agent 0\n' });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('1/3 What does the project do?');
+  });
+});
+
+describe('standard output closed early (codesleuth --script f | head)', () => {
+  it('stops quietly with status 141, like a tool killed by SIGPIPE, and leaves the project valid', async () => {
+    const h = makeHome({ setupComplete: true });
+    const dir = h.projectDir('cut');
+    const lines = [...newProjectLines(dir), ...Array.from({ length: 40 }, () => '!help')];
+    const child = spawn(process.execPath, [CLI_BIN, '--home', h.home, '--script', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.end(`${lines.join('\n')}\n`);
+    // Read until the project exists, then close the reading end, as `head` does.
+    await new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (/Project cut created/.test(out)) {
+          child.stdout.destroy();
+          resolve();
+        }
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
+    expect(registeredEntry(h, dir)).toMatchObject({ stage: 'discovery' });
   });
 });
 

@@ -217,9 +217,11 @@ describe('fake server: errors in the API shape', () => {
     const error = await client.messages.create({ model: MODEL, max_tokens: 5, messages: user }, agentHeader('planner')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     const apiError = error as InstanceType<typeof Anthropic.APIError>;
-    expect(apiError.status).toBe(500);
-    expect(apiError.type).toBe('api_error');
+    // Not worth retrying: the script has no more turns whatever happens.
+    expect(apiError.status).toBe(400);
+    expect(apiError.type).toBe('invalid_request_error');
     expect(apiError.apiMessage).toContain('no turn index 1 for agent "planner"');
+    expect(apiError.apiMessage).toContain('A cassette plays its turns in order');
     expect(apiError.apiMessage).toContain('request #2 from that agent');
     expect(apiError.apiMessage).toContain('<inline cassette>');
   });

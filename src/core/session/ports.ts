@@ -84,6 +84,8 @@ export interface AgentReadiness {
   readonly problems?: string;
   /** Why no model can be called (no API key, ...), with what to do. */
   readonly unavailable?: string;
+  /** What the person should know about the model in use (the scripted one of --demo), said once up front. */
+  readonly notice?: string;
 }
 
 /** The agents: definitions from agents/ and rules/, the model provider, tools and budget. */

@@ -91,6 +91,7 @@ export class StageAgents {
       this.host.emit(entry.warning(`Some agent or rule files are broken; the others loaded.\n${this.readiness.problems}`));
     }
     if (this.readiness.unavailable) this.host.emit(entry.warning(this.readiness.unavailable));
+    if (this.readiness.notice) this.host.emit(entry.info(this.readiness.notice));
   }
 
   /** True while a run is in flight or waits for the person: gates must wait for it. */
