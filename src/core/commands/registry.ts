@@ -52,7 +52,9 @@ export function availabilityAt(definition: CommandDefinition, place: Place): { o
       if (availability.stages.includes(here)) return { ok: true };
       const where = availability.stages.map((s) => (s === 'paused' ? 'while paused' : `in ${s}`)).join(', ');
       const now = place.paused ? `paused in ${place.stage}` : `in ${place.stage}`;
-      return { ok: false, reason: `!${definition.name} is valid ${where}; the project is ${now}.` };
+      // Paused in a stage where the command would work: resuming is all it takes (for !pause, nothing is).
+      const resume = !place.paused || !availability.stages.includes(place.stage) ? '' : definition.name === 'pause' ? ' It is already paused.' : ' Type !resume first.';
+      return { ok: false, reason: `!${definition.name} is valid ${where}; the project is ${now}.${resume}` };
     }
   }
 }

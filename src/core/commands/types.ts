@@ -21,6 +21,8 @@ export interface CommandContext {
   readonly project?: OpenProjectView;
   /** Spending so far and the cap; present when the session tracks money. */
   readonly budget?: BudgetView;
+  /** What the session waits for the person to type (the welcome's answer, a project number, yes), if anything. */
+  readonly waitingFor?: string;
 }
 
 /** The open project as commands see it. */

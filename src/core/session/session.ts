@@ -192,7 +192,8 @@ export class Session {
       case 'command': {
         const view = await this.view();
         const budget = parsed.definition.name === 'budget' ? await this.budgetView() : undefined;
-        const result = parsed.definition.run({ args: parsed.args, registry: this.registry, ...(view ? { project: view } : {}), ...(budget ? { budget } : {}) });
+        const waitingFor = this.waitingFor();
+        const result = parsed.definition.run({ args: parsed.args, registry: this.registry, ...(view ? { project: view } : {}), ...(budget ? { budget } : {}), ...(waitingFor ? { waitingFor } : {}) });
         return this.apply(result);
       }
       case 'text':
@@ -388,7 +389,7 @@ export class Session {
     this.emit(
       event === 'PAUSE'
         ? entry.success(`Paused in ${label}; state saved to ${this.ports.projects.handoffPath(project.id)}. Type !resume to continue, or leave and pick the project from the menu later.`)
-        : entry.success(`Resumed ${label}; ${agentLabel(outcome.to.stage)} is active.`),
+        : entry.success(`Resumed ${label}; ${agentLabel(outcome.to.stage)} is active.${outcome.to.stage === 'building' && project.handoff.build?.completedAt === undefined && project.handoff.tasks.length > 0 ? ' The build is not finished: type !continue to go on.' : ''}`),
     );
   }
 

@@ -55,7 +55,8 @@ describe('parseInput', () => {
     ['!build', discovery, '!build is valid in planning, in building, in critique, in security, in verification, in maintenance; the project is in discovery.'],
     ['!verify', planning, '!verify is valid in security, in verification, in maintenance; the project is in planning.'],
     ['!resume', planning, '!resume is valid while paused; the project is in planning.'],
-    ['!pause', pausedPlanning, '!pause is valid in discovery, in planning, in building, in critique, in security, in verification, in maintenance; the project is paused in planning.'],
+    ['!pause', pausedPlanning, '!pause is valid in discovery, in planning, in building, in critique, in security, in verification, in maintenance; the project is paused in planning. It is already paused.'],
+    ['!build', pausedPlanning, '!build is valid in planning, in building, in critique, in security, in verification, in maintenance; the project is paused in planning. Type !resume first.'],
     ['!status', none, '!status needs an open project. Type `Start agent 0` to start or resume one.'],
     ['!plan', none, '!plan needs an open project. Type `Start agent 0` to start or resume one.'],
   ] as const)('says when %j is valid (%j)', (line, place, reason) => {

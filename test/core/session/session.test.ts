@@ -69,6 +69,11 @@ describe('the startup protocol', () => {
     for (const target of ['Web', 'Linux', 'Windows', 'macOS', 'Android', 'iOS']) expect(out).toContain(target);
     expect(out).toContain('1/3 What does the project do?');
     expect(session.status().waitingFor).toBe('what the project does');
+    // !help in the middle of the welcome says what is asked, not to start the Orchestrator again.
+    await session.submit('!help');
+    expect(text()).toContain('The Orchestrator is waiting for your answer (what the project does).');
+    expect(text()).not.toContain('Type `Start agent 0` to start the Orchestrator.');
+    expect(session.status().waitingFor).toBe('what the project does');
   });
 
   it('creates, initialises and registers a new project from the three answers', async () => {

@@ -52,7 +52,7 @@ export const helpCommand: CommandDefinition = {
     const where = ctx.project
       ? `in ${ctx.project.position.stage}${ctx.project.position.paused ? ' (paused)' : ''}`
       : 'before a project is open';
-    const start = ctx.project ? '' : '\nType `Start agent 0` to start the Orchestrator.';
+    const start = ctx.project ? '' : ctx.waitingFor ? `\nThe Orchestrator is waiting for your answer (${ctx.waitingFor}).` : '\nType `Start agent 0` to start the Orchestrator.';
     return {
       kind: 'message',
       entries: [
