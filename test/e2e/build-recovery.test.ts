@@ -143,3 +143,27 @@ describe('a kill in the middle of a task', BUILD_TEST, () => {
     expect(b.server.remainingTurns()).toMatchObject({ 'builder@TASK-002': 0, 'critic@TASK-002': 0 });
   });
 });
+
+describe('the budget running out between tasks', BUILD_TEST, () => {
+  it('stops before TASK-002 sends anything, pauses, and after !budget extend, !resume and !continue builds it', async () => {
+    const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
+    const b = await setUpBuild({ tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }] });
+    // per_task holds the build after TASK-001; a budget below what was spent then stops TASK-002 before its first call.
+    const run = await b.run([...toBuildLines(b.dir), '!autonomy per_task', '!build', 'yes', '!budget set 0.01', '!continue', '!continue', '!budget extend 5', '!resume', '!continue', '!continue']);
+    expect(run.stderr).toBe('');
+    const [, afterHold] = run.stdout.split('› !budget set 0.01');
+    const [stopped, afterExtend] = afterHold!.split('› !budget extend 5');
+    expect(stopped).toContain('TASK-002: stopped before spending past the budget (nothing was sent); it restarts from its last checkpoint when the build goes on.');
+    expect(stopped).toMatch(/The build stopped before spending past the budget: Stopped before calling \S+: .*The budget of \$0\.0100 is used up/);
+    expect(stopped).toContain('The project is paused: after !budget extend, type !resume, then !continue.');
+    // While paused, !continue says what to do instead of only where it is valid.
+    expect(stopped).toContain('the project is paused in building. Type !resume first.');
+    // One Builder call for TASK-002 in all, after the extension: the refused one never reached the server.
+    expect(laneCalls(b.server, 'builder', 'TASK-002')).toHaveLength(1);
+    expect(afterExtend).toContain('Resumed Builder; agent 3 (Builder) is active. The build is not finished: type !continue to go on.');
+    expect(afterExtend).toContain('Builder (agent 3) is building 1 task. Ctrl+C stops it');
+    expect(afterExtend).toContain('Build complete: 2 tasks DONE, one commit each');
+    expect(commitSubjects(b.dir).filter((s) => s.startsWith('TASK-'))).toEqual(['TASK-001: Double helper', 'TASK-002: Square helper']);
+    expect(taskRecord(b.artifacts(), 'TASK-002')).toMatchObject({ status: 'DONE' });
+  });
+});

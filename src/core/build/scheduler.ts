@@ -190,6 +190,17 @@ export function markedTasks(state: ScheduleState): MarkedTask[] {
   return marked;
 }
 
+/** Pure: tasks this build can still run, now or once what they depend on is done: runnable, not skipped, not held up by a BLOCKED task. */
+export function buildableTasks(state: ScheduleState): string[] {
+  const { graph } = state;
+  const { index, byId } = prepare(graph);
+  const held = new Set(waitingTasks(state).map((w) => w.taskId));
+  return byId
+    .map((i) => graph.tasks[i]!)
+    .filter((task, k) => index.indexOf.get(task.id) === byId[k] && RUNNABLE.has(statusOf(state, task)) && !state.skipped?.has(task.id) && !held.has(task.id))
+    .map((task) => task.id);
+}
+
 /** Pure: the build has nothing left to start: nothing runs and nothing is ready. */
 export function buildSettled(state: ScheduleState, running: readonly string[]): boolean {
   return running.length === 0 && readyTasks(state, running).length === 0;

@@ -56,7 +56,7 @@ export function reasonOf(result: TaskResult): string {
     case 'failed':
       return `the model call failed: ${asSentence(result.error.message)} Type ${retry}.`;
     case 'budget_refused':
-      return `stopped before spending past the budget: ${result.message} It restarts from its last checkpoint when the build goes on (!budget extend N, then !continue).`;
+      return 'stopped before spending past the budget (nothing was sent); it restarts from its last checkpoint when the build goes on.';
     case 'max_turns':
       return `the Builder used its ${result.turns} turns without finishing. Type ${retry}.`;
     case 'aborted':

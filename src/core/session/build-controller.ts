@@ -15,7 +15,7 @@ import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
-import { describeTaskEnd, dirtyTreePrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
+import { buildingLine, describeTaskEnd, dirtyTreePrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
 export interface BuildHost {
@@ -292,8 +292,8 @@ export class BuildController {
       },
     );
     this.run = run;
-    const open = graph.tasks.filter((t) => !['DONE', 'SKIPPED'].includes(project.handoff.tasks.find((r) => r.id === t.id)?.status ?? '')).length;
-    this.host.emit(entry.info(`Builder (agent 3) is building ${open} task${open === 1 ? '' : 's'}${open === 1 ? '' : build.maxWorkers > 1 ? ` with up to ${build.maxWorkers} at once` : ' one at a time'}. Ctrl+C stops it; finished tasks stay committed.`));
+    const starting = buildingLine(graph, project.handoff.tasks, build.maxWorkers);
+    if (starting) this.host.emit(starting);
     this.refreshBoard(graph);
     // The board's elapsed times move on between events.
     const stopTicking = build.every(1_000, () => this.refreshBoard(graph));

@@ -1,12 +1,14 @@
 import type { AgentEvent } from '../agent/agent-types.js';
 import type { TaskRecord } from '../build/build-record.js';
-import type { BuildEnding } from '../build/build-run.js';
+import { scheduleStateOf, type BuildEnding } from '../build/build-run.js';
+import { buildableTasks } from '../build/scheduler.js';
 import type { LeftoverCleanup } from '../build/leftover-worktrees.js';
 import { renderReceiptSummary } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
 import type { GitError } from '../git/git-results.js';
 import { asSentence } from '../errors.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
+import type { TaskGraph } from '../task-graph/task.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 
@@ -113,10 +115,21 @@ export function endingMessage(ending: BuildEnding, project: OpenProject, reportP
     case 'paused':
       return entry.warning(`The build is paused: ${ending.reason}\nFinished tasks stay committed. Look at the failures above, then !retry a task or !continue.`);
     case 'budget':
-      return entry.warning(`The build stopped before spending past the budget: ${ending.message}\nType !budget extend N (US dollars), then !resume and !continue. Finished tasks stay committed.`);
+      return entry.warning(`The build stopped before spending past the budget: ${ending.message}\nThe project is paused: after !budget extend, type !resume, then !continue. Finished tasks stay committed; the stopped task restarts from its last checkpoint.`);
     case 'aborted':
       return entry.info('The build stopped. Finished tasks stay committed; unfinished ones restart from their last checkpoint when you type !continue.');
   }
+}
+
+/**
+ * Said when a build starts: how many tasks it can run and how many at once. Nothing when every
+ * open task is held up by a BLOCKED one: the build's ending says what each waits for.
+ */
+export function buildingLine(graph: TaskGraph, records: readonly TaskRecord[], maxWorkers: number): EntryInput | undefined {
+  const count = buildableTasks(scheduleStateOf(graph, records, maxWorkers)).length;
+  if (count === 0) return undefined;
+  const pace = count === 1 ? '' : maxWorkers > 1 ? ` with up to ${maxWorkers} at once` : ' one at a time';
+  return entry.info(`Builder (agent 3) is building ${count} task${count === 1 ? '' : 's'}${pace}. Ctrl+C stops it; finished tasks stay committed.`);
 }
 
 /** What the person reads about the worktrees an earlier run left behind (nothing when there were none). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buildableTasks,
   buildSettled,
   compareTaskIds,
   markedTasks,
@@ -144,5 +145,21 @@ describe('buildSettled', () => {
     ['only waiting on a BLOCKED task', { 'TASK-001': 'BLOCKED', 'TASK-002': 'DONE', 'TASK-004': 'DONE', 'TASK-006': 'DONE' }, [], true],
   ] as const)('%s → %s', (_title, statuses, running, settled) => {
     expect(buildSettled(state(diamond, 2, statuses as Record<string, TaskStatus>), running)).toBe(settled);
+  });
+});
+
+describe('buildableTasks', () => {
+  it('is every open task at the start, in id order', () => {
+    expect(buildableTasks(state(diamond))).toEqual(['TASK-001', 'TASK-002', 'TASK-003', 'TASK-004', 'TASK-005', 'TASK-006']);
+  });
+
+  it('leaves out DONE and skipped tasks, a BLOCKED task and everything it holds up', () => {
+    const s = state(diamond, 2, { 'TASK-001': 'BLOCKED', 'TASK-004': 'DONE' }, ['TASK-006']);
+    // 3 waits on 1 (BLOCKED), 5 waits on 3; 2 can still run.
+    expect(buildableTasks(s)).toEqual(['TASK-002']);
+  });
+
+  it('is empty when every open task waits on a BLOCKED one', () => {
+    expect(buildableTasks(state(diamond, 2, { 'TASK-001': 'DONE', 'TASK-002': 'BLOCKED', 'TASK-004': 'DONE', 'TASK-006': 'DONE' }))).toEqual([]);
   });
 });

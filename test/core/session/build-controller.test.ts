@@ -207,7 +207,7 @@ describe('BuildController: stopping and going on', () => {
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001']);
     expect(h.seen.pauses).toEqual(['budget']);
     expect(h.seen.said.at(-1)!.text).toBe(
-      'The build stopped before spending past the budget: the next call would pass the $5.00 budget.\nType !budget extend N (US dollars), then !resume and !continue. Finished tasks stay committed.',
+      'The build stopped before spending past the budget: the next call would pass the $5.00 budget.\nThe project is paused: after !budget extend, type !resume, then !continue. Finished tasks stay committed; the stopped task restarts from its last checkpoint.',
     );
     expect((await h.stored()).tasks.map((r) => [r.id, r.status])).toEqual([['TASK-001', 'IN-PROGRESS']]);
     expect(await h.artifact('BUILD_REPORT.md')).toBeUndefined();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../../../src/core/build/build-record.js';
 import { blankRecord } from '../../../src/core/build/task-outcome.js';
-import { endingMessage, leftoverLines, phaseText } from '../../../src/core/session/build-messages.js';
+import { buildingLine, endingMessage, leftoverLines, phaseText } from '../../../src/core/session/build-messages.js';
+import { graph, task } from '../task-graph/graph-fixtures.js';
 import type { OpenProject } from '../../../src/core/session/open-project.js';
 
 describe('phaseText', () => {
@@ -38,5 +39,20 @@ describe('leftoverLines', () => {
       'Branch codesleuth/p/task-003-1 holds a task commit that never landed; it is kept for you (merge it by hand or delete it).',
     ]);
     expect(leftoverLines({ removed: [], keptBranches: [], problems: [] })).toEqual([]);
+  });
+});
+
+describe('buildingLine', () => {
+  const chain = graph(task('TASK-001'), task('TASK-002', { depends_on: ['TASK-001'] }), task('TASK-003', { depends_on: ['TASK-002'] }));
+  const done = (id: string): TaskRecord => ({ ...blankRecord(id), status: 'DONE' });
+
+  it('counts the tasks the build can run and says how many at once', () => {
+    expect(buildingLine(chain, [], 2)?.text).toBe('Builder (agent 3) is building 3 tasks with up to 2 at once. Ctrl+C stops it; finished tasks stay committed.');
+    expect(buildingLine(chain, [], 1)?.text).toBe('Builder (agent 3) is building 3 tasks one at a time. Ctrl+C stops it; finished tasks stay committed.');
+    expect(buildingLine(chain, [done('TASK-001'), done('TASK-002')], 2)?.text).toBe('Builder (agent 3) is building 1 task. Ctrl+C stops it; finished tasks stay committed.');
+  });
+
+  it('says nothing when every open task is held up by a BLOCKED one (the ending explains)', () => {
+    expect(buildingLine(chain, [done('TASK-001'), { ...blankRecord('TASK-002'), status: 'BLOCKED' }], 2)).toBeUndefined();
   });
 });
