@@ -167,3 +167,30 @@ describe('the budget running out between tasks', BUILD_TEST, () => {
     expect(taskRecord(b.artifacts(), 'TASK-002')).toMatchObject({ status: 'DONE' });
   });
 });
+
+describe('the person switching branch in the middle of a build', BUILD_TEST, () => {
+  it('asks before a task lands on the other branch; cancel leaves it alone, and back on the first branch the build goes on there', async () => {
+    const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
+    const b = await setUpBuild({ tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }] });
+    const first = await b.run([...toBuildLines(b.dir), '!autonomy per_task', '!build', 'yes', '!quit']);
+    expect(first.stderr).toBe('');
+    const started = git(b.dir, 'rev-parse', '--abbrev-ref', 'HEAD');
+    expect(readHandoff(b.artifacts()).build).toMatchObject({ branch: started });
+    git(b.dir, 'switch', '-q', '-c', 'side');
+
+    const asked = await b.run([...RESUME_LINES, '!continue', 'cancel']);
+    expect(asked.stdout).toContain('The build is not finished: type !continue to go on.');
+    expect(asked.stdout).toContain(`The build started on branch ${started}; the project is now on side.`);
+    expect(asked.stdout).toContain('Build not started; nothing was changed.');
+    expect(laneCalls(b.server, 'builder', 'TASK-002')).toHaveLength(0);
+    expect(git(b.dir, 'log', '--format=%s', 'side')).not.toContain('TASK-002');
+
+    git(b.dir, 'switch', '-q', started);
+    const resumed = await b.run([...RESUME_LINES, '!continue', '!continue']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.stdout).not.toContain('the project is now on');
+    expect(resumed.stdout).toContain('Build complete: 2 tasks DONE, one commit each');
+    expect(commitSubjects(b.dir).filter((s) => s.startsWith('TASK-'))).toEqual(['TASK-001: Double helper', 'TASK-002: Square helper']);
+    expect(git(b.dir, 'log', '--format=%s', 'side')).not.toContain('TASK-002');
+  });
+});

@@ -79,6 +79,8 @@ export const buildSectionSchema = z.strictObject({
   acceptedBlocked: z.array(z.string()).default([]),
   /** Snapshot of the person's uncommitted work taken at !build, with the exact restore commands. */
   snapshot: z.strictObject({ ref: z.string(), files: z.array(z.string()), restore: z.string() }).optional(),
+  /** The branch the task commits go on: the one checked out when the build first started (or the one the person moved it to). */
+  branch: z.string().min(1).optional(),
 });
 export type BuildSection = z.output<typeof buildSectionSchema>;
 

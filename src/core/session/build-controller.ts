@@ -1,6 +1,6 @@
 import type { AgentEvent } from '../agent/agent-types.js';
-import { emptyBuildSection, type BuildSection, type TaskRecord } from '../build/build-record.js';
-import { boardLines, renderBuildReport, renderDecisions, renderGraphWithStatuses } from '../build/build-report.js';
+import { emptyBuildSection, type TaskRecord } from '../build/build-record.js';
+import { boardLines, renderBuildReport } from '../build/build-report.js';
 import { BuildRun, type BuildEnding, type BuildProgress } from '../build/build-run.js';
 import { removeLeftoverWorktrees } from '../build/leftover-worktrees.js';
 import { blankRecord } from '../build/task-outcome.js';
@@ -8,14 +8,14 @@ import { formatUsd } from '../budget/cost.js';
 import type { BuildAction } from '../commands/types.js';
 import { errorMessage } from '../errors.js';
 import { latestApprovals } from '../pipeline/approvals.js';
-import { parseTaskGraph } from '../task-graph/parse-task-graph.js';
 import type { TaskGraph } from '../task-graph/task.js';
 import { APPROVAL_ANSWER_HINT, approvalQuestion, createSessionApprover, parseApprovalAnswer } from '../tools/approvals.js';
 import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
-import { buildingLine, describeTaskEnd, dirtyTreePrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
+import { BuildState } from './build-state.js';
+import { buildingLine, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
 export interface BuildHost {
@@ -31,7 +31,8 @@ export interface BuildHost {
 }
 
 type Waiting =
-  | { readonly kind: 'dirty'; readonly project: OpenProject; readonly files: readonly string[] }
+  | { readonly kind: 'dirty'; readonly project: OpenProject; readonly files: readonly string[]; readonly branch: string | null }
+  | { readonly kind: 'branch'; readonly project: OpenProject; readonly to: string }
   | { readonly kind: 'approval'; readonly resolve: (decision: ApprovalDecision) => void }
   | { readonly kind: 'continue'; readonly resolve: () => void };
 
@@ -49,13 +50,15 @@ export class BuildController {
   /** Per running task: what its agent does now (last tool call or turn), and which phase it is in. */
   private readonly activity = new Map<string, string>();
   private readonly phases = new Map<string, string>();
-  private persistChain: Promise<void> = Promise.resolve();
   private readonly approver = createSessionApprover((request) => this.askPerson(request));
+  private readonly state: BuildState;
 
   constructor(
     private readonly ports: SessionPorts,
     private readonly host: BuildHost,
-  ) {}
+  ) {
+    this.state = new BuildState(ports.projects, (text) => host.emit(entry.error(text)));
+  }
 
   running(): boolean {
     return this.run !== undefined;
@@ -67,6 +70,8 @@ export class BuildController {
         return undefined;
       case 'dirty':
         return 'commit, aside or cancel';
+      case 'branch':
+        return 'here or cancel';
       case 'approval':
         return 'y/n/a for the Builder';
       case 'continue':
@@ -95,14 +100,26 @@ export class BuildController {
       this.host.emit(entry.error(`The Builder cannot start: ${status.error.message}${status.error.hint ? ` ${status.error.hint}` : ''}`));
       return;
     }
+    const { branch, head } = status.value;
+    if (branch === null && head !== null) {
+      this.host.emit(entry.error(detachedHeadText(project.handoff.project.path, head)));
+      return;
+    }
+    const started = project.handoff.build?.branch;
+    if (started !== undefined && branch !== null && branch !== started) {
+      this.waiting = { kind: 'branch', project, to: branch };
+      this.host.emit(entry.warning(movedBranchPrompt(started, branch)));
+      this.host.bell();
+      return;
+    }
     if (!status.value.clean) {
       const files = [...new Set([...status.value.staged, ...status.value.modified, ...status.value.untracked, ...status.value.conflicted])];
-      this.waiting = { kind: 'dirty', project, files };
+      this.waiting = { kind: 'dirty', project, files, branch };
       this.host.emit(entry.warning(dirtyTreePrompt(project.handoff.project.path, files)));
       this.host.bell();
       return;
     }
-    await this.launch(project);
+    await this.launch(project, branch);
     return this.settled();
   }
 
@@ -110,6 +127,7 @@ export class BuildController {
   async answer(text: string): Promise<boolean> {
     const waiting = this.waiting;
     if (!waiting || waiting.kind === 'continue') return false;
+    if (waiting.kind === 'branch') return this.chooseBranch(waiting, text.trim().toLowerCase()).then(() => true);
     if (waiting.kind === 'approval') {
       const decision = parseApprovalAnswer(text);
       if (!decision) {
@@ -139,7 +157,7 @@ export class BuildController {
         return this.start(project);
       }
       case 'autonomy': {
-        await this.saveSection(project, (s) => ({ ...s, autonomy: action.mode }));
+        await this.state.saveSection(project, (s) => ({ ...s, autonomy: action.mode }));
         this.host.emit(
           entry.success(
             action.mode === 'per_task'
@@ -171,7 +189,7 @@ export class BuildController {
       this.waiting.resolve();
       this.waiting = undefined;
     }
-    if (this.waiting?.kind === 'dirty') {
+    if (this.waiting?.kind === 'dirty' || this.waiting?.kind === 'branch') {
       this.waiting = undefined;
       this.host.emit(entry.info('Build not started; your files are as they were.'));
       return true;
@@ -194,6 +212,22 @@ export class BuildController {
       this.wake = resolve;
       void done.then(resolve);
     });
+  }
+
+  private async chooseBranch(waiting: Extract<Waiting, { kind: 'branch' }>, answer: string): Promise<void> {
+    if (answer === 'cancel' || answer === 'c' || answer === 'no') {
+      this.waiting = undefined;
+      this.host.emit(entry.info(`Build not started; nothing was changed. Check out ${waiting.project.handoff.build?.branch ?? 'the build\'s branch'} and type !continue, or type !continue again to choose.`));
+      return;
+    }
+    if (answer !== 'here') {
+      this.host.emit(entry.error(`Type here (build on ${waiting.to} from now on) or cancel.`));
+      return;
+    }
+    this.waiting = undefined;
+    await this.state.saveSection(waiting.project, (s) => ({ ...s, branch: waiting.to }));
+    this.host.emit(entry.info(`The build goes on on ${waiting.to}.`));
+    await this.start(waiting.project);
   }
 
   private async chooseForDirtyTree(waiting: Extract<Waiting, { kind: 'dirty' }>, answer: string): Promise<void> {
@@ -219,20 +253,29 @@ export class BuildController {
         this.host.emit(entry.error(gitFailureText('Could not set your changes aside', saved.error)));
         return;
       }
-      await this.saveSection(waiting.project, (s) => ({ ...s, snapshot: { ref: saved.value.ref, files: [...saved.value.files], restore: saved.value.restoreInstructions } }));
+      await this.state.saveSection(waiting.project, (s) => ({ ...s, snapshot: { ref: saved.value.ref, files: [...saved.value.files], restore: saved.value.restoreInstructions } }));
       this.host.emit(entry.success(`${setAsideLine(saved.value.files.length, saved.value.ref)}\n${saved.value.restoreInstructions}`));
     } else {
       this.host.emit(entry.error('Type commit (commit them as your own commit first), aside (save them to a safety ref and set them aside) or cancel.'));
       return;
     }
-    await this.launch(waiting.project);
+    await this.launch(waiting.project, waiting.branch);
     await this.settled();
   }
 
-  private async launch(project: OpenProject): Promise<void> {
+  /** Runs the build; `branch` (null on a detached HEAD, which start refuses) is where the task commits go. */
+  private async launch(project: OpenProject, branch: string | null): Promise<void> {
     const build = this.ports.build!;
-    const graph = await this.readGraph(project);
+    const graph = await this.state.readGraph(project);
     if (!graph) return;
+    if (branch !== null && project.handoff.build?.branch === undefined) {
+      try {
+        await this.state.saveSection(project, (s) => ({ ...s, branch }));
+      } catch (error) {
+        this.host.emit(entry.error(stoppedText(error)));
+        return;
+      }
+    }
     const section = project.handoff.build ?? emptyBuildSection();
     const leftovers = await removeLeftoverWorktrees(build.git, project.handoff.project.path, this.branchPrefix(project));
     for (const line of leftoverLines(leftovers)) this.host.emit(line);
@@ -255,7 +298,7 @@ export class BuildController {
             onPhase: hooks.onPhase,
           }),
         git: build.git,
-        persist: (progress) => this.persist(project, graph, progress),
+        persist: (progress) => this.state.persist(project, graph, progress),
         now: () => this.ports.env.now(),
         every: build.every,
         costOf: build.costOf,
@@ -301,7 +344,7 @@ export class BuildController {
       .run()
       .then((ending) => this.finish(project, graph, ending))
       .catch((error: unknown) => {
-        this.host.emit(entry.error(`The build stopped: ${errorMessage(error)}. Finished tasks are committed; type !continue to go on.`));
+        this.host.emit(entry.error(stoppedText(error)));
       })
       .finally(() => {
         stopTicking();
@@ -313,14 +356,14 @@ export class BuildController {
   }
 
   private async finish(project: OpenProject, graph: TaskGraph, ending: BuildEnding): Promise<void> {
-    await this.persistChain;
+    await this.state.idle();
     this.host.live(undefined);
     if (ending.kind === 'complete') {
       const completedAt = this.ports.env.now().toISOString();
       const section = project.handoff.build ?? emptyBuildSection();
       const report = renderBuildReport({ projectName: project.handoff.project.name, graph, records: project.handoff.tasks, decisions: section.decisions, completedAt });
       await this.ports.projects.writeArtifact(project.id, 'BUILD_REPORT.md', report);
-      await this.saveSection(project, (s) => ({ ...s, completedAt }));
+      await this.state.saveSection(project, (s) => ({ ...s, completedAt }));
       if (project.position().stage === 'building') await project.reachMilestone('built', 'build complete');
       else if (latestApprovals(project.handoff.approvals).has('critic')) {
         // Tasks added after !critic (fix or maintenance tasks) were approved when they were added; the
@@ -373,7 +416,7 @@ export class BuildController {
   }
 
   private async requeue(project: OpenProject, taskId: string, from: readonly string[], to: 'PENDING' | 'SKIPPED', verb: string): Promise<void> {
-    const graph = await this.readGraph(project);
+    const graph = await this.state.readGraph(project);
     if (!graph) return;
     const id = taskId.toUpperCase();
     if (!graph.tasks.some((t) => t.id === id)) {
@@ -405,45 +448,10 @@ export class BuildController {
       await this.run.update(change);
       return;
     }
-    const graph = await this.readGraph(project);
+    const graph = await this.state.readGraph(project);
     const section = project.handoff.build ?? emptyBuildSection();
     const next = change({ records: project.handoff.tasks, decisions: section.decisions });
-    if (graph) await this.persist(project, graph, next);
-  }
-
-  private persist(project: OpenProject, graph: TaskGraph, progress: BuildProgress): Promise<void> {
-    const records = [...progress.records];
-    const decisions = [...progress.decisions];
-    return this.write(async () => {
-      await project.update((h) => ({ ...h, tasks: records, build: { ...(h.build ?? emptyBuildSection()), decisions } }));
-      await this.ports.projects.writeArtifact(project.id, 'TASK-GRAPH.md', renderGraphWithStatuses(graph, records));
-      if (decisions.length > 0) await this.ports.projects.writeArtifact(project.id, 'DECISIONS.md', renderDecisions(decisions));
-    });
-  }
-
-  private saveSection(project: OpenProject, change: (section: BuildSection) => BuildSection): Promise<void> {
-    return this.write(() => project.update((h) => ({ ...h, build: change(h.build ?? emptyBuildSection()) })));
-  }
-
-  /**
-   * One write at a time: OpenProject.update changes the handoff it read when it started, so an
-   * !autonomy saved while a task's record is saved would put the older records back (a DONE task
-   * IN-PROGRESS again) or lose the setting. A failed write fails its own caller, not the ones after it.
-   */
-  private write(step: () => Promise<void>): Promise<void> {
-    const next = this.persistChain.catch(() => undefined).then(step);
-    this.persistChain = next;
-    return next;
-  }
-
-  private async readGraph(project: OpenProject): Promise<TaskGraph | undefined> {
-    const read = await this.ports.projects.readArtifact(project.id, 'TASK-GRAPH.md');
-    const parsed = read.kind === 'ok' ? parseTaskGraph(read.text) : undefined;
-    if (!parsed?.ok) {
-      this.host.emit(entry.error(`TASK-GRAPH.md ${read.kind === 'missing' ? 'does not exist' : 'does not parse'}; the Builder cannot run. Type !status to see why.`));
-      return undefined;
-    }
-    return parsed.graph;
+    if (graph) await this.state.persist(project, graph, next);
   }
 
   private branchPrefix(project: OpenProject): string {
@@ -480,4 +488,9 @@ export class BuildController {
 /** The first line after "aside": how much was set aside and where it is kept. */
 function setAsideLine(files: number, ref: string): string {
   return `Set aside your uncommitted changes (${files} file${files === 1 ? '' : 's'}); they are kept at ${ref}.`;
+}
+
+/** A write or the run itself failed: the build stops, and nothing committed is lost. */
+function stoppedText(error: unknown): string {
+  return `The build stopped: ${errorMessage(error)}. Finished tasks are committed; type !continue to go on.`;
 }

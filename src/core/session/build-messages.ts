@@ -6,6 +6,7 @@ import type { LeftoverCleanup } from '../build/leftover-worktrees.js';
 import { renderReceiptSummary } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
 import type { GitError } from '../git/git-results.js';
+import type { Handoff } from '../handoff/handoff.schema.js';
 import { asSentence } from '../errors.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
 import type { TaskGraph } from '../task-graph/task.js';
@@ -24,6 +25,28 @@ export function dirtyTreePrompt(dir: string, files: readonly string[]): string {
     '  aside  — save them to a safety ref (refs/codesleuth/snapshots/…, untracked files included), set them aside, then build',
     '  cancel — do nothing now',
   ].join('\n');
+}
+
+/** Said on resuming a project whose build has not finished; empty otherwise. */
+export function unfinishedBuildHint(stage: Stage, handoff: Pick<Handoff, 'build'>): string {
+  return stage === 'building' && handoff.build?.completedAt === undefined ? 'The build is not finished: type !continue to go on.' : '';
+}
+
+/** The build started on one branch and the project is now on another: where should the task commits go? */
+export function movedBranchPrompt(started: string, now: string): string {
+  return [
+    `The build started on branch ${started}; the project is now on ${now}. Task commits go on the branch the build uses. Choose:`,
+    `  here   — build on ${now} from now on (the tasks already built stay on ${started})`,
+    `  cancel — do nothing now; check out ${started} (git switch ${started}) and type !continue`,
+  ].join('\n');
+}
+
+/** HEAD is detached: task commits would be on no branch, and easy to lose. */
+export function detachedHeadText(dir: string, head: string): string {
+  return (
+    `The Builder cannot start: ${dir} has a detached HEAD (at ${head.slice(0, 12)}), so task commits would belong to no branch and be easy to lose. ` +
+    'Check out a branch (git switch <branch>, or git switch -c <new-branch> to keep this commit), then type !continue. Nothing was changed.'
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { formatProblems } from '../validation.js';
 import { OpenProject, newHandoff, restoreMachine } from './open-project.js';
 import type { LockOutcome, SessionPorts } from './ports.js';
 import { projectIdFor } from './project-paths.js';
+import { unfinishedBuildHint } from './build-messages.js';
 
 /** The three welcome answers, once the directory is usable. */
 export interface DraftProject {
@@ -139,7 +140,7 @@ export async function resumeProject(ports: SessionPorts, registered: RegisteredP
   const stage = project.position().stage;
   entries.push(
     entry.success(
-      `Resumed ${registered.name} in ${STAGE_INFO[stage].label} (HANDOFF v${project.handoff.version}); ${agentLabel(stage)} is active.`,
+      `Resumed ${registered.name} in ${STAGE_INFO[stage].label} (HANDOFF v${project.handoff.version}); ${agentLabel(stage)} is active. ${unfinishedBuildHint(stage, project.handoff)}`.trim(),
     ),
   );
   if (routed || (shipped && stage === 'maintenance')) {

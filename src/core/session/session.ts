@@ -22,6 +22,7 @@ import type { SessionEvent, SessionStatus, SubmitOutcome } from './session-event
 export type { SessionEvent, SessionStatus, SubmitOutcome } from './session-events.js';
 import { StageAgents } from './stage-agents.js';
 import { answerWelcome, askDirectoryAgain, welcomeWaitingFor, type WelcomeStep } from './welcome-flow.js';
+import { unfinishedBuildHint } from './build-messages.js';
 
 /** What the session is waiting for from the person's next plain line. */
 type Dialog =
@@ -389,7 +390,7 @@ export class Session {
     this.emit(
       event === 'PAUSE'
         ? entry.success(`Paused in ${label}; state saved to ${this.ports.projects.handoffPath(project.id)}. Type !resume to continue, or leave and pick the project from the menu later.`)
-        : entry.success(`Resumed ${label}; ${agentLabel(outcome.to.stage)} is active.${outcome.to.stage === 'building' && project.handoff.build?.completedAt === undefined && project.handoff.tasks.length > 0 ? ' The build is not finished: type !continue to go on.' : ''}`),
+        : entry.success(`Resumed ${label}; ${agentLabel(outcome.to.stage)} is active. ${unfinishedBuildHint(outcome.to.stage, project.handoff)}`.trim()),
     );
   }
 

@@ -260,3 +260,48 @@ describe('BuildController: approvals', () => {
     expect(h.seen.said.at(-1)!.text).toContain('The build stopped.');
   });
 });
+
+describe('BuildController: the branch the task commits go on', () => {
+  it('records the branch the build starts on', async () => {
+    const h = await setUp({ tasks: TWO, steps: { 'TASK-001': [builds], 'TASK-002': [builds] } });
+    await h.controller.start(h.project);
+    expect((await h.stored()).build?.branch).toBe('main');
+  });
+
+  it('refuses a detached HEAD before anything moves, saying how to get a branch', async () => {
+    const h = await setUp({ tasks: TWO, steps: { 'TASK-001': [builds], 'TASK-002': [builds] } });
+    h.git.branch = null;
+    await h.controller.start(h.project);
+    expect(h.seen.said.at(-1)).toMatchObject({ tone: 'error', text: expect.stringContaining('has a detached HEAD') });
+    expect(h.seen.said.at(-1)!.text).toContain('git switch -c <new-branch> to keep this commit');
+    expect(h.executions).toEqual([]);
+    expect(h.git.calls).toEqual([]);
+    expect((await h.stored()).build).toBeUndefined();
+  });
+
+  it('asks before building on another branch than the one the build started on: cancel changes nothing, here moves the build', async () => {
+    const h = await setUp({ tasks: TWO, steps: { 'TASK-001': [builds], 'TASK-002': [builds] } });
+    await h.controller.act(h.project, { kind: 'autonomy', mode: 'per_task' });
+    await h.controller.start(h.project);
+    expect(h.controller.waitingFor()).toBe('!continue');
+    await h.controller.stop();
+    h.git.branch = 'side';
+
+    await h.controller.act(h.project, { kind: 'continue' });
+    expect(h.seen.said.at(-1)!.text).toContain('The build started on branch main; the project is now on side.');
+    expect(h.controller.waitingFor()).toBe('here or cancel');
+    const bells = h.seen.bells;
+    expect(bells).toBeGreaterThan(0);
+    expect(await h.controller.answer('maybe')).toBe(true);
+    expect(h.seen.said.at(-1)).toMatchObject({ tone: 'error', text: 'Type here (build on side from now on) or cancel.' });
+    expect(await h.controller.answer('cancel')).toBe(true);
+    expect(h.seen.said.at(-1)!.text).toContain('Build not started; nothing was changed. Check out main');
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001']);
+
+    await h.controller.act(h.project, { kind: 'continue' });
+    expect(await h.controller.answer('here')).toBe(true);
+    expect(h.text()).toContain('The build goes on on side.');
+    expect((await h.stored()).build?.branch).toBe('side');
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
+  });
+});

@@ -35,6 +35,8 @@ export interface FakeGit extends Pick<BuildEnvironmentPort, 'git'> {
   readonly calls: string[];
   /** Uncommitted files in the project; the tree is clean when empty. */
   dirty: string[];
+  /** The checked-out branch ('main'); null for a detached HEAD. */
+  branch: string | null;
   commitFailure: GitError | undefined;
   asideFailure: GitError | undefined;
   /** Worktrees left by an earlier run, on branches under `branchPrefix`, that listWorktrees reports. */
@@ -99,13 +101,14 @@ function fakeGit(projectDir: string, head: string | null): FakeGit {
   const git: FakeGit = {
     calls: [],
     dirty: [],
+    branch: 'main',
     commitFailure: undefined,
     asideFailure: undefined,
     stale: 0,
     branchPrefix: 'codesleuth/',
     git: {
       async status() {
-        return gitOk({ root: projectDir, branch: 'main', head, modified: [...git.dirty], staged: [], untracked: [], conflicted: [], operation: null, clean: git.dirty.length === 0 });
+        return gitOk({ root: projectDir, branch: git.branch, head, modified: [...git.dirty], staged: [], untracked: [], conflicted: [], operation: null, clean: git.dirty.length === 0 });
       },
       async commitPersonWork(_repo, message) {
         git.calls.push(`commitPersonWork ${message}`);
