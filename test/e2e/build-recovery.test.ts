@@ -168,12 +168,18 @@ describe('the budget running out between tasks', BUILD_TEST, () => {
   });
 });
 
+/** A two-task build in per_task autonomy, left after TASK-001 committed (the REPL quit at the stop). */
+async function stoppedAfterFirstTask(): Promise<Awaited<ReturnType<typeof setUpBuild>>> {
+  const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
+  const b = await setUpBuild({ tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }] });
+  const first = await b.run([...toBuildLines(b.dir), '!autonomy per_task', '!build', 'yes', '!quit']);
+  expect(first.stderr).toBe('');
+  return b;
+}
+
 describe('the person switching branch in the middle of a build', BUILD_TEST, () => {
   it('asks before a task lands on the other branch; cancel leaves it alone, and back on the first branch the build goes on there', async () => {
-    const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
-    const b = await setUpBuild({ tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }] });
-    const first = await b.run([...toBuildLines(b.dir), '!autonomy per_task', '!build', 'yes', '!quit']);
-    expect(first.stderr).toBe('');
+    const b = await stoppedAfterFirstTask();
     const started = git(b.dir, 'rev-parse', '--abbrev-ref', 'HEAD');
     expect(readHandoff(b.artifacts()).build).toMatchObject({ branch: started });
     git(b.dir, 'switch', '-q', '-c', 'side');
@@ -192,5 +198,29 @@ describe('the person switching branch in the middle of a build', BUILD_TEST, () 
     expect(resumed.stdout).toContain('Build complete: 2 tasks DONE, one commit each');
     expect(commitSubjects(b.dir).filter((s) => s.startsWith('TASK-'))).toEqual(['TASK-001: Double helper', 'TASK-002: Square helper']);
     expect(git(b.dir, 'log', '--format=%s', 'side')).not.toContain('TASK-002');
+  });
+});
+
+describe('the person editing TASK-GRAPH.md in the middle of a build', BUILD_TEST, () => {
+  it('builds nothing from the changed graph until !build re-approves it, then goes on', async () => {
+    const b = await stoppedAfterFirstTask();
+    const graphFile = path.join(b.artifacts(), 'TASK-GRAPH.md');
+    const graph = readFileSync(graphFile, 'utf8');
+    expect(graph).toContain('### TASK-002');
+    writeFileSync(graphFile, graph.replace('### TASK-002\n', '### TASK-002\n\nAlso accept negative numbers.\n'));
+
+    const refused = await b.run([...RESUME_LINES, '!continue']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('The Builder runs only what was approved, and an approval no longer holds:');
+    expect(refused.stdout).toMatch(/• TASK-GRAPH\.md changed since !build approved it \(.+\); review it and type !build again to re-approve\./);
+    expect(laneCalls(b.server, 'builder', 'TASK-002')).toHaveLength(0);
+
+    const run = await b.run([...RESUME_LINES, '!build', '!continue']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Re-approved [^\n]*TASK-GRAPH\.md with !build/);
+    expect(run.stdout).toContain('Build complete: 2 tasks DONE, one commit each');
+    // The Builder was given the graph as re-approved.
+    expect(JSON.stringify(laneCalls(b.server, 'builder', 'TASK-002')[0]!.body)).toContain('Also accept negative numbers.');
   });
 });

@@ -7,7 +7,7 @@ import { blankRecord } from '../build/task-outcome.js';
 import { formatUsd } from '../budget/cost.js';
 import type { BuildAction } from '../commands/types.js';
 import { errorMessage } from '../errors.js';
-import { latestApprovals } from '../pipeline/approvals.js';
+import { latestApprovals, type StaleApproval } from '../pipeline/approvals.js';
 import type { TaskGraph } from '../task-graph/task.js';
 import { APPROVAL_ANSWER_HINT, approvalQuestion, createSessionApprover, parseApprovalAnswer } from '../tools/approvals.js';
 import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
@@ -15,6 +15,7 @@ import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
 import { BuildState } from './build-state.js';
+import { preflight, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
 import { buildingLine, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
@@ -26,13 +27,14 @@ export interface BuildHost {
   /** The project's stage or records changed: registry and status bar. */
   changed(project: OpenProject): Promise<void>;
   pause(reason: string): Promise<void>;
+  /** Approvals whose artifacts changed since the person gave them (the Builder runs only what was approved). */
+  stale(project: OpenProject): Promise<readonly StaleApproval[]>;
   /** What the Builder works from: the project brief and the approved design (the stage agents' context). */
   context(): Promise<{ name: string; text: string }[]>;
 }
 
 type Waiting =
-  | { readonly kind: 'dirty'; readonly project: OpenProject; readonly files: readonly string[]; readonly branch: string | null }
-  | { readonly kind: 'branch'; readonly project: OpenProject; readonly to: string }
+  | PreflightQuestion
   | { readonly kind: 'approval'; readonly resolve: (decision: ApprovalDecision) => void }
   | { readonly kind: 'continue'; readonly resolve: () => void };
 
@@ -95,31 +97,18 @@ export class BuildController {
       this.host.emit(entry.warning(`The Builder cannot start: ${readiness.unavailable}`));
       return;
     }
-    const status = await build.git.status(project.handoff.project.path);
-    if (!status.ok) {
-      this.host.emit(entry.error(`The Builder cannot start: ${status.error.message}${status.error.hint ? ` ${status.error.hint}` : ''}`));
+    const checked = await preflight(project, build, await this.host.stale(project));
+    if (checked.kind === 'refuse') {
+      this.host.emit(entry.error(checked.text));
       return;
     }
-    const { branch, head } = status.value;
-    if (branch === null && head !== null) {
-      this.host.emit(entry.error(detachedHeadText(project.handoff.project.path, head)));
-      return;
-    }
-    const started = project.handoff.build?.branch;
-    if (started !== undefined && branch !== null && branch !== started) {
-      this.waiting = { kind: 'branch', project, to: branch };
-      this.host.emit(entry.warning(movedBranchPrompt(started, branch)));
+    if (checked.kind === 'ask') {
+      this.waiting = checked.question;
+      this.host.emit(entry.warning(checked.text));
       this.host.bell();
       return;
     }
-    if (!status.value.clean) {
-      const files = [...new Set([...status.value.staged, ...status.value.modified, ...status.value.untracked, ...status.value.conflicted])];
-      this.waiting = { kind: 'dirty', project, files, branch };
-      this.host.emit(entry.warning(dirtyTreePrompt(project.handoff.project.path, files)));
-      this.host.bell();
-      return;
-    }
-    await this.launch(project, branch);
+    await this.launch(project, checked.branch);
     return this.settled();
   }
 
@@ -231,34 +220,10 @@ export class BuildController {
   }
 
   private async chooseForDirtyTree(waiting: Extract<Waiting, { kind: 'dirty' }>, answer: string): Promise<void> {
-    const build = this.ports.build!;
-    const dir = waiting.project.handoff.project.path;
-    if (answer === 'cancel' || answer === 'c' || answer === 'no') {
-      this.waiting = undefined;
-      this.host.emit(entry.info('Build not started; your files are exactly as they were. Commit or move them, then type !continue.'));
-      return;
-    }
-    if (answer === 'commit') {
-      this.waiting = undefined;
-      const committed = await build.git.commitPersonWork(dir, 'Work in progress before the CodeSleuth build');
-      if (!committed.ok) {
-        this.host.emit(entry.error(gitFailureText('Could not commit your changes', committed.error)));
-        return;
-      }
-      this.host.emit(entry.success(`Committed your changes as ${committed.value.slice(0, 12)} ("Work in progress before the CodeSleuth build").`));
-    } else if (answer === 'aside') {
-      this.waiting = undefined;
-      const saved = await build.git.setAsideWork(dir, 'before-build');
-      if (!saved.ok) {
-        this.host.emit(entry.error(gitFailureText('Could not set your changes aside', saved.error)));
-        return;
-      }
-      await this.state.saveSection(waiting.project, (s) => ({ ...s, snapshot: { ref: saved.value.ref, files: [...saved.value.files], restore: saved.value.restoreInstructions } }));
-      this.host.emit(entry.success(`${setAsideLine(saved.value.files.length, saved.value.ref)}\n${saved.value.restoreInstructions}`));
-    } else {
-      this.host.emit(entry.error('Type commit (commit them as your own commit first), aside (save them to a safety ref and set them aside) or cancel.'));
-      return;
-    }
+    const outcome = await settleDirtyTree(waiting, answer, this.ports.build!, this.state);
+    if (!outcome.ask) this.waiting = undefined;
+    this.host.emit(entry[outcome.level](outcome.text));
+    if (!outcome.go) return;
     await this.launch(waiting.project, waiting.branch);
     await this.settled();
   }
@@ -483,11 +448,6 @@ export class BuildController {
       this.wake?.();
     });
   }
-}
-
-/** The first line after "aside": how much was set aside and where it is kept. */
-function setAsideLine(files: number, ref: string): string {
-  return `Set aside your uncommitted changes (${files} file${files === 1 ? '' : 's'}); they are kept at ${ref}.`;
 }
 
 /** A write or the run itself failed: the build stops, and nothing committed is lost. */

@@ -82,6 +82,7 @@ export class Session {
       changed: (project) => this.registerAndShow(project),
       context: () => this.agents.context('building'),
       pause: (reason) => this.pauseFor(reason),
+      stale: (project) => this.gates.stale(project),
     });
     this.gates = new GateKeeper(ports, {
       emit: (input) => this.emit(input),

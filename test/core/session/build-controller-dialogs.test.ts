@@ -305,3 +305,33 @@ describe('BuildController: the branch the task commits go on', () => {
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
   });
 });
+
+describe('BuildController: only what was approved is built', () => {
+  it('refuses to start while the approval of TASK-GRAPH.md no longer holds, saying how to re-approve; nothing runs or touches git', async () => {
+    const h = await setUp({ tasks: TWO, steps: { 'TASK-001': [builds], 'TASK-002': [builds] } });
+    h.seen.stale.push({ gate: 'build', artifact: 'TASK-GRAPH.md', approvedAt: '2026-01-02T03:04:05.000Z', currentSha256: 'a'.repeat(64) });
+    await h.controller.start(h.project);
+    expect(h.seen.said.at(-1)).toEqual({
+      tone: 'error',
+      text: 'The Builder runs only what was approved, and an approval no longer holds:\n• TASK-GRAPH.md changed since !build approved it (2026-01-02T03:04:05.000Z); review it and type !build again to re-approve.\nThen type !continue. Nothing was built.',
+    });
+    expect(h.executions).toEqual([]);
+    expect(h.git.calls).toEqual([]);
+
+    // Re-approved: the build runs.
+    h.seen.stale.length = 0;
+    await h.controller.act(h.project, { kind: 'continue' });
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
+  });
+
+  it('while building, a changed feature-spec.md (the !plan approval) stops it too; an unrelated later gate does not', async () => {
+    const h = await setUp({ tasks: TWO, steps: { 'TASK-001': [builds], 'TASK-002': [builds] } });
+    h.seen.stale.push({ gate: 'plan', artifact: 'feature-spec.md', approvedAt: 't', currentSha256: undefined });
+    await h.controller.start(h.project);
+    expect(h.seen.said.at(-1)!.text).toContain('• feature-spec.md was deleted since !plan approved it (t)');
+    expect(h.executions).toEqual([]);
+    h.seen.stale.splice(0, 1, { gate: 'critic', artifact: 'CRITICISM.md', approvedAt: 't', currentSha256: 'b'.repeat(64) });
+    await h.controller.start(h.project);
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
+  });
+});

@@ -6,6 +6,7 @@ import type { GitError, Snapshot } from '../../../src/core/git/git-results.js';
 import { gitFail, gitOk } from '../../../src/core/git/git-results.js';
 import type { Handoff } from '../../../src/core/handoff/handoff.schema.js';
 import type { ArtifactEvidence } from '../../../src/core/pipeline/artifacts.js';
+import type { StaleApproval } from '../../../src/core/pipeline/approvals.js';
 import { BuildController, type BuildHost } from '../../../src/core/session/build-controller.js';
 import type { BuildEnvironmentPort, TaskExecution } from '../../../src/core/session/build-ports.js';
 import type { OpenProject } from '../../../src/core/session/open-project.js';
@@ -52,6 +53,8 @@ export interface Seen {
   bells: number;
   changed: number;
   readonly pauses: string[];
+  /** What the host reports as stale approvals (none unless a test sets some). */
+  stale: StaleApproval[];
 }
 
 export interface Harness {
@@ -162,6 +165,7 @@ function recordingHost(seen: Seen, context: { name: string; text: string }[]): B
       seen.pauses.push(reason);
     },
     context: async () => context,
+    stale: async () => seen.stale,
   };
 }
 
@@ -240,7 +244,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
     const moved = await project.send({ type: 'GATE', gate, evidence: valid(...names) }, `!${gate}`);
     if (!moved.moved) throw new Error(`the ${gate} gate did not open`);
   }
-  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [] };
+  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [] };
   const controller = new BuildController(ports, recordingHost(seen, [{ name: 'TDD.md', text: '# TDD' }]));
   const artifact = async (name: string) => {
     const read = await ports.projects.readArtifact(project.id, name);
