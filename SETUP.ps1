@@ -40,14 +40,10 @@ if ($stale) {
   if ($LASTEXITCODE -ne 0) { Fail 'the build failed; see the messages above.' }
 } else { Say 'dist/ is up to date' }
 
-# 5. config/context.json in the CodeSleuth home; an existing one is never touched.
+# 5. config/context.json in the CodeSleuth home; created when missing, its registered projects kept.
 $homeDir = if ($env:CODESLEUTH_HOME) { $env:CODESLEUTH_HOME } else { $PSScriptRoot }
-$context = Join-Path $homeDir 'config/context.json'
-if (-not (Test-Path $context)) {
-  New-Item -ItemType Directory -Force -Path (Join-Path $homeDir 'config'), (Join-Path $homeDir 'artifacts') | Out-Null
-  Set-Content -Path $context -Value "{`n  `"_setup_complete`": true,`n  `"registered_projects`": []`n}`n" -NoNewline
-  Say "created $context"
-} else { Say "keeping $context" }
+node scripts/setup-context.mjs $homeDir
+if ($LASTEXITCODE -ne 0) { Fail "could not set up $homeDir/config/context.json; see the message above." }
 
 Say 'ready. Next:'
 Say '  npm start    open the REPL, then type: Start agent 0'

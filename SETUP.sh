@@ -54,16 +54,8 @@ else
 fi
 
 # 5. config/context.json in the CodeSleuth home (CODESLEUTH_HOME, default: this folder).
-#    An existing file is never touched: it holds the registered projects.
-HOME_DIR="${CODESLEUTH_HOME:-$ROOT}"
-CONTEXT="$HOME_DIR/config/context.json"
-if [ ! -f "$CONTEXT" ]; then
-  mkdir -p "$HOME_DIR/config" "$HOME_DIR/artifacts"
-  printf '{\n  "_setup_complete": true,\n  "registered_projects": []\n}\n' > "$CONTEXT"
-  say "created $CONTEXT"
-else
-  say "keeping $CONTEXT"
-fi
+#    Created when missing; an existing file keeps its registered projects.
+node scripts/setup-context.mjs "${CODESLEUTH_HOME:-$ROOT}"
 
 say "ready. Next:"
 say "  npm start    open the REPL, then type: Start agent 0"

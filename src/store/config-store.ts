@@ -21,7 +21,9 @@ export function contextFilePath(homeDir: string): string {
 /** config/context.json and config/platforms.json on disk. */
 export function createConfigStore(locations: ConfigLocations): ConfigPort {
   const contextFile = contextFilePath(locations.homeDir);
-  const shown = (file: string) => path.relative(locations.homeDir, file) || file;
+  const customHome = path.resolve(locations.homeDir) === path.resolve(locations.installDir) ? undefined : path.resolve(locations.homeDir);
+  // In the install folder a relative name reads well; a home elsewhere is named in full.
+  const shown = (file: string) => (customHome ? file : path.relative(locations.homeDir, file) || file);
 
   async function updateUnlocked(change: (context: ContextFile) => ContextFile): Promise<void> {
     const current = await readJsonFile(contextFile, contextFileSchema, shown(contextFile));
@@ -34,6 +36,7 @@ export function createConfigStore(locations: ConfigLocations): ConfigPort {
   }
 
   return {
+    ...(customHome ? { customHome } : {}),
     readContext: () => readJsonFile(contextFile, contextFileSchema, shown(contextFile)),
 
     // Two REPLs on one home each update their own project's entry: the lock keeps one

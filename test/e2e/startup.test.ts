@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProject, readJson } from '../helpers/fixtures.js';
-import { cleanup, makeHome, spawnCli } from '../helpers/pty-cli.js';
+import { INSTALL_DIR, cleanup, makeHome, spawnCli } from '../helpers/pty-cli.js';
 
 afterEach(cleanup);
 
@@ -77,22 +77,35 @@ describe('Start agent 0 on a fresh home', () => {
 describe('Start agent 0 before set-up', () => {
   const SETUP_HINTS = ['Setup required before starting the pipeline', 'bash SETUP.sh', '.\\SETUP.ps1'];
 
-  it('names both set-up scripts when config/context.json is missing', async () => {
+  /** The home is not the install folder, so the printed command names it; run as printed, it sets the home up. */
+  async function runPrintedSetUp(cli: ReturnType<typeof spawnCli>, home: string, next: string): Promise<void> {
+    await cli.waitFor('then type `Start agent 0` again.');
+    for (const hint of SETUP_HINTS) expect(cli.screen()).toContain(hint);
+    expect(cli.screen()).not.toContain('1/3');
+    const printed = cli.screen().match(/^\s*(CODESLEUTH_HOME=\S+ bash SETUP\.sh)\s+\(Linux \/ macOS\)$/m);
+    expect(printed?.[1]).toBe(`CODESLEUTH_HOME=${home} bash SETUP.sh`);
+    execFileSync('bash', ['-c', printed![1]!], { cwd: INSTALL_DIR, stdio: 'ignore' });
+    await cli.type('Start agent 0');
+    await cli.waitFor(next);
+  }
+
+  it('names both set-up scripts for this home when config/context.json is missing; the printed command creates it', async () => {
     const h = makeHome();
     const cli = spawnCli({ home: h.home });
     await cli.type('Start agent 0');
-    await cli.waitFor('config/context.json does not exist');
-    for (const hint of SETUP_HINTS) expect(cli.screen()).toContain(hint);
-    expect(cli.screen()).not.toContain('1/3');
+    await cli.waitFor(`${h.contextFile} does not exist`);
+    await runPrintedSetUp(cli, h.home, '1/3 What does the project do?');
+    expect(readJson(h.contextFile)).toEqual({ _setup_complete: true, registered_projects: [] });
   });
 
-  it('names both set-up scripts when _setup_complete is false', async () => {
-    const h = makeHome({ setupComplete: false });
+  it('names both set-up scripts when _setup_complete is false; the printed command completes it and keeps the projects', async () => {
+    const project = { id: 'p-1', name: 'kept', path: '/tmp/kept', stage: 'discovery', last_active_agent: 'discovery', updated: '2026-01-02T03:04:05.000Z' };
+    const h = makeHome({ setupComplete: false, projects: [project] });
     const cli = spawnCli({ home: h.home });
     await cli.type('Start agent 0');
     await cli.waitFor('_setup_complete is false');
-    for (const hint of SETUP_HINTS) expect(cli.screen()).toContain(hint);
-    expect(cli.screen()).not.toContain('1/3');
+    await runPrintedSetUp(cli, h.home, 'Type a number to resume that project, or N to start a new one.');
+    expect(readJson(h.contextFile)).toEqual({ _setup_complete: true, registered_projects: [project] });
   });
 });
 

@@ -117,7 +117,7 @@ export function endingMessage(ending: BuildEnding, project: OpenProject, reportP
   switch (ending.kind) {
     case 'complete': {
       const done = records.filter((r) => r.status === 'DONE').length;
-      return entry.success(`Build complete: ${done} task${done === 1 ? '' : 's'} DONE, one commit each; ${spent} spent.\nReport: ${reportPath}\n${nextAfterBuild(project.position().stage)}`);
+      return entry.success(`Build complete: ${done} task${done === 1 ? '' : 's'} DONE, one commit each; the build spent ${spent}.\nReport: ${reportPath}\n${nextAfterBuild(project.position().stage)}`);
     }
     case 'waiting': {
       const lines = ['The build waits for you:'];

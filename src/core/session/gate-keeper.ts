@@ -108,7 +108,7 @@ export class GateKeeper {
     }
     const price = (await this.ports.agents?.modelPrice('building')) ?? undefined;
     const text = price
-      ? `${renderForecast(forecast(parsed.graph, price), price)}\nBuilder model: ${price.model}.`
+      ? `${renderForecast(forecast(parsed.graph, price), price, this.ports.budget?.ledger.snapshot())}\nBuilder model: ${price.model}.`
       : `${parsed.graph.tasks.length} tasks to build. (No price is known for the Builder's model, so there is no cost estimate.)`;
     this.host.emit(entry.info(`Build forecast\n${text}`));
     this.host.askToConfirmBuild();

@@ -25,6 +25,8 @@ export interface ConfigPort {
   /** Re-reads, applies `change` and writes atomically; throws if the file is no longer valid. */
   updateContext(change: (context: ContextFile) => ContextFile): Promise<void>;
   readPlatforms(): Promise<ReadResult<readonly Platform[]>>;
+  /** The home, when it is not the install folder: set-up must then be told where it is (CODESLEUTH_HOME). */
+  readonly customHome?: string;
 }
 
 /** A project's lock: held by this REPL, or by another live one. */

@@ -18,7 +18,7 @@ export async function checkSetup(config: SessionPorts['config']): Promise<SetupC
   const context = await config.readContext();
   switch (context.kind) {
     case 'missing':
-      return { ok: false, block: setupBlock(`${context.file} does not exist`) };
+      return { ok: false, block: setupBlock(`${context.file} does not exist`, config.customHome) };
     case 'unreadable':
       return { ok: false, block: entry.error(`Cannot read ${context.file}: ${context.message}. Check its permissions, then type \`Start agent 0\` again.`) };
     case 'invalid':
@@ -31,7 +31,7 @@ export async function checkSetup(config: SessionPorts['config']): Promise<SetupC
     case 'ok':
       break;
   }
-  if (!context.value._setup_complete) return { ok: false, block: setupBlock(`${context.file} says _setup_complete is false`) };
+  if (!context.value._setup_complete) return { ok: false, block: setupBlock(`${context.file} says _setup_complete is false`, config.customHome) };
   const platforms = await config.readPlatforms();
   if (platforms.kind !== 'ok') {
     const why = platforms.kind === 'invalid' ? formatProblems(platforms.problems) : platforms.kind === 'unreadable' ? platforms.message : 'the file is missing';

@@ -7,16 +7,23 @@ import { renderTable } from '../render/table.js';
 import { entry, type EntryInput } from '../transcript.js';
 
 /** Printed when set-up has not run: the only thing the Orchestrator says then. */
-export function setupBlock(reason: string): EntryInput {
+export function setupBlock(reason: string, customHome?: string): EntryInput {
+  // A home other than the install folder is where set-up must write, so the commands name it.
+  const unix = customHome ? `CODESLEUTH_HOME=${shellQuote(customHome)} bash SETUP.sh` : 'bash SETUP.sh';
+  const windows = customHome ? `$env:CODESLEUTH_HOME='${customHome.replaceAll("'", "''")}'; .\\SETUP.ps1` : '.\\SETUP.ps1';
   return entry.error(
     [
       `Setup required before starting the pipeline (${reason}).`,
-      'Run:',
-      '  bash SETUP.sh      (Linux / macOS)',
-      '  .\\SETUP.ps1        (Windows)',
+      'Run, in the CodeSleuth folder:',
+      `  ${unix.padEnd(16)}  (Linux / macOS)`,
+      `  ${windows.padEnd(16)}  (Windows)`,
       'then type `Start agent 0` again.',
     ].join('\n'),
   );
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /** The numbered list of registered projects to resume. */

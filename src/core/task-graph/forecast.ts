@@ -55,10 +55,21 @@ function trimZero(text: string): string {
  * "12 tasks to build (3 S, 6 M, 3 L) · 1 already DONE"
  * "estimated 2.6M input + 258k output tokens ≈ $11.67 at $3/$15 per million tokens"
  */
-export function renderForecast(f: Forecast, price: TokenPrice): string {
+export function renderForecast(f: Forecast, price: TokenPrice, budget?: { readonly budgetUsd: number | null; readonly remainingUsd: number | null }): string {
   const sizes = TASK_SIZES.filter((s) => f.bySize[s] > 0).map((s) => `${f.bySize[s]} ${s}`);
   const head = `${f.taskCount} ${f.taskCount === 1 ? 'task' : 'tasks'} to build${sizes.length > 0 ? ` (${sizes.join(', ')})` : ''}`;
   const done = f.doneCount > 0 ? ` · ${f.doneCount} already DONE` : '';
   const cost = `estimated ${formatTokens(f.inputTokens)} input + ${formatTokens(f.outputTokens)} output tokens ≈ $${f.usd.toFixed(2)} at $${price.inputPerMTok}/$${price.outputPerMTok} per million tokens`;
-  return `${head}${done}\n${cost}\nThe estimate comes from the task sizes, not from a measurement; the budget ledger still caps the real spend.`;
+  return `${head}${done}\n${cost}\nThe estimate comes from the task sizes, not from a measurement. ${capLine(f.usd, budget)}`;
+}
+
+/** What stops the real spend: the cap and what is left of it, or that there is none. */
+function capLine(estimateUsd: number, budget: { readonly budgetUsd: number | null; readonly remainingUsd: number | null } | undefined): string {
+  if (budget === undefined || budget.budgetUsd === null || budget.remainingUsd === null) {
+    return 'No budget is set, so nothing caps the spend: type !budget set N (US dollars) first to set one.';
+  }
+  const left = `$${budget.remainingUsd.toFixed(2)} of the $${budget.budgetUsd.toFixed(2)} budget is left`;
+  return estimateUsd > budget.remainingUsd
+    ? `${left}, less than the estimate: the build stops when it runs out, until !budget extend N.`
+    : `${left}; no call is sent that would cross it.`;
 }

@@ -50,7 +50,7 @@ describe('BuildController: a build from start to report', () => {
     expect(text).toContain(`✓ TASK-001 DONE — commit ${shaOf('TASK-001').slice(0, 12)}: TASK-001 built`);
     expect(h.seen.said.at(-1)).toEqual({
       tone: 'success',
-      text: `Build complete: 2 tasks DONE, one commit each; $0.5000 spent.\nReport: ${path.join(h.ports.projects.artifactPath(h.project.id, 'BUILD_REPORT.md'))}\nReview it; when you agree, type !critic.`,
+      text: `Build complete: 2 tasks DONE, one commit each; the build spent $0.5000.\nReport: ${path.join(h.ports.projects.artifactPath(h.project.id, 'BUILD_REPORT.md'))}\nReview it; when you agree, type !critic.`,
     });
     expect(h.seen.changed).toBe(1);
     expect(h.seen.bells).toBe(1);

@@ -75,6 +75,6 @@ describe('the message when a build completes', () => {
     ['verification', "The report's !critic approval is renewed with these tasks. Type !verify to verify the project again."],
   ] as const)('in %s ends with: %s', (stage, next) => {
     const text = endingMessage(complete, at(stage), '/a/BUILD_REPORT.md', '$0.10').text;
-    expect(text).toBe(`Build complete: 2 tasks DONE, one commit each; $0.10 spent.\nReport: /a/BUILD_REPORT.md\n${next}`);
+    expect(text).toBe(`Build complete: 2 tasks DONE, one commit each; the build spent $0.10.\nReport: /a/BUILD_REPORT.md\n${next}`);
   });
 });

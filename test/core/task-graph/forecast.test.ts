@@ -51,4 +51,19 @@ describe('forecast', () => {
     expect(formatTokens(2_000_000)).toBe('2M');
     expect(formatTokens(999)).toBe('999');
   });
+
+  it('says what caps the real spend: no budget, enough left, or less left than the estimate', () => {
+    const f = forecast(graph(task('TASK-001', { size: 'L' })), sonnet);
+    const last = (budget?: { budgetUsd: number | null; remainingUsd: number | null }) => renderForecast(f, sonnet, budget).split('\n').at(-1);
+    const none = 'The estimate comes from the task sizes, not from a measurement. No budget is set, so nothing caps the spend: type !budget set N (US dollars) first to set one.';
+    expect(last()).toBe(none);
+    expect(last({ budgetUsd: null, remainingUsd: null })).toBe(none);
+    expect(last({ budgetUsd: 10, remainingUsd: 7.5 })).toBe(
+      'The estimate comes from the task sizes, not from a measurement. $7.50 of the $10.00 budget is left; no call is sent that would cross it.',
+    );
+    expect(f.usd).toBeGreaterThan(0.5);
+    expect(last({ budgetUsd: 5, remainingUsd: 0.5 })).toBe(
+      'The estimate comes from the task sizes, not from a measurement. $0.50 of the $5.00 budget is left, less than the estimate: the build stops when it runs out, until !budget extend N.',
+    );
+  });
 });
