@@ -3,7 +3,7 @@ import { assess } from '../core/policy/assess.js';
 import { displayPath, isInside } from '../core/policy/paths.js';
 import type { Assessment, SandboxPolicy } from '../core/policy/types.js';
 import { errorResult } from '../core/tools/types.js';
-import type { ApprovalRequest, ToolContext, ToolResult } from '../core/tools/types.js';
+import type { ApprovalDecision, ApprovalRequest, ToolContext, ToolResult } from '../core/tools/types.js';
 import { isMissing } from './fs-operations.js';
 import type { FileSystemOperations } from './fs-operations.js';
 
@@ -82,8 +82,18 @@ export async function gate(
       ),
     };
   }
-  const decision = await ctx.approve({ ...request, reason: assessment.reason });
+  // A stopped task asks no one.
+  const decision = ctx.signal?.aborted ? 'stopped' : await untilStopped(ctx.approve({ ...request, reason: assessment.reason }), ctx.signal);
   if (decision === 'yes' || decision === 'always') return { ok: true };
+  if (decision === 'stopped' || ctx.signal?.aborted) {
+    return {
+      ok: false,
+      result: errorResult(
+        `The task was stopped while this ${request.kind} waited for the person's approval, so it was not done: ${request.action}`,
+        `${request.toolName}: stopped before ${request.action} was approved`,
+      ),
+    };
+  }
   return {
     ok: false,
     result: errorResult(
@@ -92,6 +102,20 @@ export async function gate(
       `${request.toolName}: declined ${request.action}`,
     ),
   };
+}
+
+/**
+ * The person's answer, or 'stopped' as soon as the task is stopped: waiting for a person never
+ * outlives the task (the approver withdraws its question on the same signal). No timeout.
+ */
+function untilStopped(answer: Promise<ApprovalDecision>, signal: AbortSignal | undefined): Promise<ApprovalDecision | 'stopped'> {
+  if (!signal) return answer;
+  if (signal.aborted) return Promise.resolve('stopped');
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve('stopped');
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** `resolveTarget` then `gate`, for tools that need nothing in between. */

@@ -131,6 +131,27 @@ describe('write_file', () => {
     expect(result.llmContent).toContain('The person declined');
     await expect(readFile(path.join(project.root, '.github/workflows/ci.yml'))).rejects.toThrow();
   });
+
+  it('stops waiting for the person when the task is stopped, says so, and writes nothing', async () => {
+    const task = new AbortController();
+    project.ctx.signal = task.signal;
+    // A person who never answers: only the stop ends the wait (nothing is denied on a timeout).
+    project.approve.mockImplementationOnce(() => new Promise<never>(() => {}));
+    const pending = project.call('write_file', { path: '.github/workflows/ci.yml', content: 'on: push\n' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(project.approve).toHaveBeenCalledTimes(1);
+
+    task.abort();
+    const result = await pending;
+
+    expect(result.isError).toBe(true);
+    expect(result.llmContent).toContain('The task was stopped while this write waited for the person\'s approval, so it was not done: .github/workflows/ci.yml');
+    await expect(readFile(path.join(project.root, '.github/workflows/ci.yml'))).rejects.toThrow();
+    // A task already stopped asks no one.
+    const again = await project.call('write_file', { path: '.github/workflows/ci.yml', content: 'on: push\n' });
+    expect(again.isError).toBe(true);
+    expect(project.approve).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('edit_file', () => {

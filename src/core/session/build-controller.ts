@@ -9,11 +9,11 @@ import type { BuildAction } from '../commands/types.js';
 import { errorMessage } from '../errors.js';
 import { latestApprovals, type StaleApproval } from '../pipeline/approvals.js';
 import type { TaskGraph } from '../task-graph/task.js';
-import { APPROVAL_ANSWER_HINT, approvalQuestion, createSessionApprover, parseApprovalAnswer } from '../tools/approvals.js';
-import type { ApprovalDecision, ApprovalRequest } from '../tools/types.js';
+import { APPROVAL_ANSWER_HINT, approvalQuestion, parseApprovalAnswer } from '../tools/approvals.js';
 import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
+import { ApprovalQueue, type AskedApproval } from './approval-queue.js';
 import { BuildState } from './build-state.js';
 import { preflight, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
 import { buildingLine, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
@@ -33,10 +33,7 @@ export interface BuildHost {
   context(): Promise<{ name: string; text: string }[]>;
 }
 
-type Waiting =
-  | PreflightQuestion
-  | { readonly kind: 'approval'; readonly resolve: (decision: ApprovalDecision) => void }
-  | { readonly kind: 'continue'; readonly resolve: () => void };
+type Waiting = PreflightQuestion | { readonly kind: 'continue'; readonly resolve: () => void };
 
 /**
  * The Builder as the person meets it: the dirty-tree choice before anything moves, the build
@@ -52,7 +49,11 @@ export class BuildController {
   /** Per running task: what its agent does now (last tool call or turn), and which phase it is in. */
   private readonly activity = new Map<string, string>();
   private readonly phases = new Map<string, string>();
-  private readonly approver = createSessionApprover((request) => this.askPerson(request));
+  /** The running tasks' y/n/a questions, one on screen at a time (apart from `waiting`: a task may ask while another's report waits for !continue). */
+  private readonly approvals = new ApprovalQueue({
+    show: (asked, queued) => this.showApproval(asked, queued),
+    withdrawn: (asked) => this.host.emit(entry.info(`${asked.taskId} was stopped, so its question is withdrawn (${asked.request.kind}: ${asked.request.action}); nothing was done.`)),
+  });
   private readonly state: BuildState;
 
   constructor(
@@ -67,6 +68,11 @@ export class BuildController {
   }
 
   waitingFor(): string | undefined {
+    const asked = this.approvals.current();
+    if (asked) {
+      const queued = this.approvals.queued();
+      return `y/n/a for the Builder (${asked.taskId})${queued > 0 ? `, ${queued} more question${queued === 1 ? '' : 's'} after it` : ''}`;
+    }
     switch (this.waiting?.kind) {
       case undefined:
         return undefined;
@@ -74,8 +80,6 @@ export class BuildController {
         return 'commit, aside or cancel';
       case 'branch':
         return 'here or cancel';
-      case 'approval':
-        return 'y/n/a for the Builder';
       case 'continue':
         return '!continue';
     }
@@ -114,20 +118,19 @@ export class BuildController {
 
   /** A plain line while the controller waits for the person. False when it was not waiting for text. */
   async answer(text: string): Promise<boolean> {
-    const waiting = this.waiting;
-    if (!waiting || waiting.kind === 'continue') return false;
-    if (waiting.kind === 'branch') return this.chooseBranch(waiting, text.trim().toLowerCase()).then(() => true);
-    if (waiting.kind === 'approval') {
+    if (this.approvals.current()) {
       const decision = parseApprovalAnswer(text);
       if (!decision) {
         this.host.emit(entry.error(APPROVAL_ANSWER_HINT));
         return true;
       }
-      this.waiting = undefined;
-      waiting.resolve(decision);
+      this.approvals.answer(decision);
       await this.settled();
       return true;
     }
+    const waiting = this.waiting;
+    if (!waiting || waiting.kind === 'continue') return false;
+    if (waiting.kind === 'branch') return this.chooseBranch(waiting, text.trim().toLowerCase()).then(() => true);
     return this.chooseForDirtyTree(waiting, text.trim().toLowerCase()).then(() => true);
   }
 
@@ -170,10 +173,6 @@ export class BuildController {
 
   /** Ctrl+C or !pause: stops the running tasks (they restart from their checkpoint later). */
   cancel(): boolean {
-    if (this.waiting?.kind === 'approval') {
-      this.waiting.resolve('no');
-      this.waiting = undefined;
-    }
     if (this.waiting?.kind === 'continue') {
       this.waiting.resolve();
       this.waiting = undefined;
@@ -184,7 +183,9 @@ export class BuildController {
       return true;
     }
     if (!this.controller) return false;
+    // Each stopped task withdraws its own question; withdrawAll catches one whose task did not hear the stop.
     this.controller.abort();
+    this.approvals.withdrawAll();
     return true;
   }
 
@@ -196,7 +197,7 @@ export class BuildController {
   /** Resolves once the build is not working (ended, or waiting for the person). */
   settled(): Promise<void> {
     const done = this.runDone;
-    if (!done || this.waiting) return Promise.resolve();
+    if (!done || this.waiting || this.approvals.current()) return Promise.resolve();
     return new Promise((resolve) => {
       this.wake = resolve;
       void done.then(resolve);
@@ -257,7 +258,7 @@ export class BuildController {
             context,
             ...(section.gateCommands ? { gateCommands: section.gateCommands } : {}),
             signal: hooks.signal,
-            approve: this.approver.approve,
+            approve: (request) => this.approvals.ask(task.id, request, hooks.signal),
             onEvent: hooks.onEvent,
             onReviewEvent: hooks.onReviewEvent,
             onPhase: hooks.onPhase,
@@ -440,13 +441,11 @@ export class BuildController {
     this.host.live(['Task board', ...lines].join('\n'));
   }
 
-  private askPerson(request: ApprovalRequest): Promise<ApprovalDecision> {
-    return new Promise((resolve) => {
-      this.waiting = { kind: 'approval', resolve };
-      this.host.emit(entry.warning(approvalQuestion('The Builder', request)));
-      this.host.bell();
-      this.wake?.();
-    });
+  private showApproval(asked: AskedApproval, queued: number): void {
+    const after = queued > 0 ? `\n(${queued} more question${queued === 1 ? '' : 's'} from the Builder after this one.)` : '';
+    this.host.emit(entry.warning(`${approvalQuestion(`The Builder (${asked.taskId})`, asked.request)}${after}`));
+    this.host.bell();
+    this.wake?.();
   }
 }
 

@@ -217,26 +217,26 @@ describe('BuildController: approvals', () => {
 
     await h.controller.start(h.project);
 
-    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder');
+    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder (TASK-001)');
     expect(h.controller.running()).toBe(true);
-    expect(h.seen.said.at(-1)).toEqual({ tone: 'warning', text: 'The Builder asks to run: npm install left-pad\ninstalls a package\nAllow? (y = yes, n = no, a = always for this session)' });
+    expect(h.seen.said.at(-1)).toEqual({ tone: 'warning', text: 'The Builder (TASK-001) asks to run: npm install left-pad\ninstalls a package\nAllow? (y = yes, n = no, a = always for this session)' });
     expect(h.seen.bells).toBe(1);
 
     expect(await h.controller.answer('perhaps')).toBe(true);
     expect(h.seen.said.at(-1)).toEqual({ tone: 'error', text: 'Answer y (yes), n (no) or a (always for this session).' });
-    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder');
+    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder (TASK-001)');
     expect(answers).toEqual([]);
 
     await h.controller.answer('y');
     expect(answers).toEqual(['yes']);
-    expect(h.seen.said.at(-1)!.text).toContain('The Builder asks to write: .env');
+    expect(h.seen.said.at(-1)!.text).toContain('The Builder (TASK-001) asks to write: .env');
     expect(h.seen.bells).toBe(2);
 
     await h.controller.answer('A');
 
     // The second write to .env was not asked again.
     expect(answers).toEqual(['yes', 'always', 'yes']);
-    expect(h.seen.said.filter((s) => s.text.startsWith('The Builder asks')).length).toBe(2);
+    expect(h.seen.said.filter((s) => s.text.startsWith('The Builder (TASK-001) asks')).length).toBe(2);
     expect(h.controller.waitingFor()).toBeUndefined();
     expect((await h.stored()).milestone).toBe('built');
   });
@@ -258,6 +258,103 @@ describe('BuildController: approvals', () => {
     expect(h.controller.running()).toBe(false);
     expect((await h.stored()).tasks.map((r) => r.status)).toEqual(['IN-PROGRESS']);
     expect(h.seen.said.at(-1)!.text).toContain('The build stopped.');
+  });
+
+  /** A task that asks `request` once the test lets it, then is DONE with a yes, or stops on a no. */
+  const asking = (request: ApprovalRequest, log: string[]): Step => async (execution): Promise<TaskResult> => {
+    log.push(`${execution.task.id} asks`);
+    const answer = await execution.approve(request);
+    log.push(`${execution.task.id} got ${answer}`);
+    if (execution.signal.aborted) return { ...runRecord(execution.task.id), kind: 'aborted' };
+    return answer === 'no' ? blockedResult(execution.task.id) : doneResult(execution.task.id);
+  };
+
+  /** Lets the scripted tasks run until `done` holds. */
+  async function until(done: () => boolean): Promise<void> {
+    // The stores write HANDOFF.json to disk between steps: poll, briefly.
+    for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(done()).toBe(true);
+  }
+
+  const questions = (h: Harness) => h.seen.said.filter((s) => s.text.startsWith('The Builder (')).map((s) => s.text.split('\n')[0]);
+
+  it('two tasks asking at once: one question at a time, in the order asked, and each answer goes to the task that asked', async () => {
+    const log: string[] = [];
+    const h = await setUp({ tasks: [task('TASK-001'), task('TASK-002')], maxWorkers: 2, steps: { 'TASK-001': [asking(install, log)], 'TASK-002': [asking(write, log)] } });
+
+    await h.controller.start(h.project);
+    await until(() => log.length === 2);
+
+    expect(log).toEqual(['TASK-001 asks', 'TASK-002 asks']);
+    expect(questions(h)).toEqual(['The Builder (TASK-001) asks to run: npm install left-pad']);
+    expect(h.seen.bells).toBe(1);
+    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder (TASK-001), 1 more question after it');
+
+    await h.controller.answer('n');
+    await until(() => questions(h).length === 2);
+
+    expect(log.slice(2)).toEqual(['TASK-001 got no']);
+    expect(questions(h)).toEqual(['The Builder (TASK-001) asks to run: npm install left-pad', 'The Builder (TASK-002) asks to write: .env']);
+    expect(h.seen.bells).toBe(2);
+    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder (TASK-002)');
+
+    await h.controller.answer('y');
+    await h.controller.settled();
+
+    expect(log.slice(2)).toEqual(['TASK-001 got no', 'TASK-002 got yes']);
+    expect(h.controller.running()).toBe(false);
+    expect(h.controller.waitingFor()).toBeUndefined();
+    expect((await h.stored()).tasks.map((r) => [r.id, r.status])).toEqual([
+      ['TASK-001', 'BLOCKED'],
+      ['TASK-002', 'DONE'],
+    ]);
+  });
+
+  it('!pause while a question is on screen and another waits: both are withdrawn as no, the build ends and stop() returns', async () => {
+    const log: string[] = [];
+    const h = await setUp({ tasks: [task('TASK-001'), task('TASK-002')], maxWorkers: 2, steps: { 'TASK-001': [asking(install, log)], 'TASK-002': [asking(write, log)] } });
+    await h.controller.start(h.project);
+    await until(() => log.length === 2);
+
+    const stopped = await Promise.race([h.controller.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('hung'), 1_000))]);
+
+    expect(stopped).toBe('stopped');
+    expect(log.slice(2).sort()).toEqual(['TASK-001 got no', 'TASK-002 got no']);
+    expect(h.text()).toContain('TASK-001 was stopped, so its question is withdrawn (run: npm install left-pad); nothing was done.');
+    // The question still waiting behind it was never put on screen.
+    expect(questions(h)).toEqual(['The Builder (TASK-001) asks to run: npm install left-pad']);
+    expect(h.controller.running()).toBe(false);
+    expect(h.controller.waitingFor()).toBeUndefined();
+    expect(await h.controller.answer('y')).toBe(false);
+    expect((await h.stored()).tasks.map((r) => r.status)).toEqual(['IN-PROGRESS', 'IN-PROGRESS']);
+  });
+
+  it('a task the patrol stops takes its question back and the next task\'s question is shown', async () => {
+    const log: string[] = [];
+    const looping: Step = async (execution): Promise<TaskResult> => {
+      log.push('TASK-001 asks');
+      const answer = execution.approve(install);
+      // Its other tool calls go on meanwhile, the same one again and again: the patrol stops it.
+      for (let i = 1; i <= 3; i++) execution.onEvent({ type: 'tool_call', id: `c${i}`, name: 'read_file', input: { path: 'a.mjs' } });
+      log.push(`TASK-001 got ${await answer}`);
+      return { ...runRecord(execution.task.id), kind: 'aborted' };
+    };
+    const h = await setUp({ tasks: [task('TASK-001'), task('TASK-002')], maxWorkers: 2, steps: { 'TASK-001': [looping], 'TASK-002': [asking(write, log)] } });
+
+    await h.controller.start(h.project);
+    await until(() => questions(h).length === 2);
+
+    expect(log.slice(0, 3).sort()).toEqual(['TASK-001 asks', 'TASK-001 got no', 'TASK-002 asks']);
+    expect(h.text()).toContain('TASK-001 was stopped, so its question is withdrawn (run: npm install left-pad)');
+    expect(questions(h)[1]).toBe('The Builder (TASK-002) asks to write: .env');
+    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder (TASK-002)');
+
+    await h.controller.answer('y');
+    await h.controller.settled();
+    expect((await h.stored()).tasks.map((r) => [r.id, r.status])).toEqual([
+      ['TASK-001', 'STALLED'],
+      ['TASK-002', 'DONE'],
+    ]);
   });
 });
 
