@@ -24,6 +24,8 @@ export interface TaskHooks {
   /** The reviewer's events: usage and the board; a reviewer only reads, so the patrol's no-progress count skips them. */
   onReviewEvent(event: AgentEvent): void;
   onPhase(phase: TaskPhase): void;
+  /** Runs `wait` (a question to the person) with the task's clock stopped: the patrol's time limit counts the task's own time only. */
+  waitForPerson<T>(wait: () => Promise<T>): Promise<T>;
 }
 
 /** The git operations the build needs. */
@@ -254,6 +256,14 @@ export class BuildRun {
         this.observer.taskEvent(taskId, event);
       },
       onPhase: (phase) => this.observer.taskPhase?.(taskId, phase),
+      waitForPerson: async (wait) => {
+        this.patrol.observe({ type: 'waiting_for_person', taskId, atMs: this.ports.now().getTime() });
+        try {
+          return await wait();
+        } finally {
+          this.patrol.observe({ type: 'person_answered', taskId, atMs: this.ports.now().getTime() });
+        }
+      },
     };
   }
 

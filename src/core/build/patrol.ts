@@ -15,7 +15,7 @@ export const DEFAULT_FAILED_TASK_LIMIT = 5;
 
 /** The patrol's limits; only the wall-clock limit has no default. */
 export interface PatrolConfig {
-  /** Wall-clock limit of one task, from task_started. */
+  /** Wall-clock limit of one task, from task_started, not counting the time it waits for the person. */
   readonly taskTimeLimitMs: number;
   /** Turns without a file change or a new receipt before a task is STALLED (default 8). */
   readonly idleTurnLimit?: number;
@@ -30,6 +30,11 @@ export type PatrolEvent =
   | { readonly type: 'task_started'; readonly taskId: string; readonly atMs: number }
   | { readonly type: 'agent'; readonly taskId: string; readonly event: AgentEvent }
   | { readonly type: 'receipt'; readonly taskId: string; readonly receipt: Receipt }
+  /** A new Builder run of the task (a repair after failed gates, a fix after a review): its idle-turn count starts again. */
+  | { readonly type: 'run_started'; readonly taskId: string }
+  /** The task waits for the person (a y/n/a approval): its clock stops until `person_answered`. Waits may overlap. */
+  | { readonly type: 'waiting_for_person'; readonly taskId: string; readonly atMs: number }
+  | { readonly type: 'person_answered'; readonly taskId: string; readonly atMs: number }
   /** `failed`: BLOCKED or STALLED; `done`: DONE with passing receipts. */
   | { readonly type: 'task_finished'; readonly taskId: string; readonly outcome: 'done' | 'failed' };
 
@@ -55,7 +60,11 @@ export interface PatrolVerdict {
 }
 
 interface TaskWatch {
+  /** Moved on by the time spent waiting for the person, so `now - startedAtMs` is the task's own time. */
   startedAtMs: number | undefined;
+  /** Open waits for the person, and when the first of them began. */
+  waits: number;
+  waitingSinceMs: number | undefined;
   turn: number;
   lastCall: { signature: string; name: string; input: string; id: string } | undefined;
   repeats: number;
@@ -98,14 +107,34 @@ export class Patrol {
       this.recordFinish(event.taskId, event.outcome);
       return;
     }
-    // Events of a task never announced still count; its clock starts at the latest tick.
     let watch = this.tasks.get(event.taskId);
+    // A wait that ends after its task finished (or a new run of one) says nothing about a running task.
+    if (!watch && event.type !== 'agent' && event.type !== 'receipt') return;
+    // Events of a task never announced still count; its clock starts at the latest tick.
     if (!watch) {
       watch = newWatch(this.nowMs);
       this.tasks.set(event.taskId, watch);
     }
-    if (event.type === 'receipt') this.onReceipt(watch, event.receipt);
-    else this.onAgentEvent(event.taskId, watch, event.event);
+    switch (event.type) {
+      case 'receipt':
+        return this.onReceipt(watch, event.receipt);
+      case 'run_started':
+        return this.progress(watch);
+      case 'waiting_for_person':
+        watch.waits += 1;
+        if (watch.waits === 1) watch.waitingSinceMs = event.atMs;
+        return;
+      case 'person_answered':
+        if (watch.waits === 0) return;
+        watch.waits -= 1;
+        if (watch.waits === 0 && watch.waitingSinceMs !== undefined) {
+          if (watch.startedAtMs !== undefined) watch.startedAtMs += Math.max(0, event.atMs - watch.waitingSinceMs);
+          watch.waitingSinceMs = undefined;
+        }
+        return;
+      case 'agent':
+        return this.onAgentEvent(event.taskId, watch, event.event);
+    }
   }
 
   /** Advances the clock; checks every running task's wall-clock limit. */
@@ -113,7 +142,8 @@ export class Patrol {
     this.nowMs = nowMs;
     for (const [taskId, watch] of this.tasks) {
       watch.startedAtMs ??= nowMs;
-      const elapsed = nowMs - watch.startedAtMs;
+      // While the task waits for the person its clock stands still.
+      const elapsed = (watch.waitingSinceMs ?? nowMs) - watch.startedAtMs;
       if (elapsed > this.config.taskTimeLimitMs) {
         this.stall(taskId, watch, 'time-limit', `${taskId} has run for ${formatDuration(elapsed)}, over its limit of ${formatDuration(this.config.taskTimeLimitMs)} (turn ${watch.turn}${watch.lastCall ? `, last tool ${watch.lastCall.name}` : ''}).`);
       }
@@ -221,6 +251,8 @@ export class Patrol {
 function newWatch(startedAtMs: number | undefined): TaskWatch {
   return {
     startedAtMs,
+    waits: 0,
+    waitingSinceMs: undefined,
     turn: 0,
     lastCall: undefined,
     repeats: 0,

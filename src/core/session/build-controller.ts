@@ -258,7 +258,7 @@ export class BuildController {
             context,
             ...(section.gateCommands ? { gateCommands: section.gateCommands } : {}),
             signal: hooks.signal,
-            approve: (request) => this.approvals.ask(task.id, request, hooks.signal),
+            approve: (request) => hooks.waitForPerson(() => this.approvals.ask(task.id, request, hooks.signal)),
             onEvent: hooks.onEvent,
             onReviewEvent: hooks.onReviewEvent,
             onPhase: hooks.onPhase,

@@ -49,6 +49,25 @@ function landedShaOf(branch: string): string {
   return (/task-(\d+)-(\d+)$/.exec(branch) ?? ['', '', '']).slice(1).join('').padStart(40, 'c');
 }
 
+/** A clock the test moves on by hand; `tick()` runs what `every` registered (the patrol's check). */
+function manualClock(): Pick<BuildPorts, 'now' | 'every'> & { advance(ms: number): void; tick(): void } {
+  let nowMs = Date.parse('2025-02-03T04:05:06.000Z');
+  const ticks = new Set<() => void>();
+  return {
+    now: () => new Date(nowMs),
+    every: (_ms, fn) => {
+      ticks.add(fn);
+      return () => ticks.delete(fn);
+    },
+    advance: (ms) => {
+      nowMs += ms;
+    },
+    tick: () => {
+      for (const fn of ticks) fn();
+    },
+  };
+}
+
 /** A real agent run awaits the model before its first event; so do the scripted ones. */
 const modelTurn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -117,6 +136,8 @@ function harness(options: {
   patrol?: BuildOptions['patrol'];
   /** Called with every save before it is recorded. */
   onPersist?: (progress: BuildProgress) => void;
+  /** A clock the test moves, and its ticks (default: a fixed time that never ticks). */
+  clock?: Pick<BuildPorts, 'now' | 'every'>;
 }): Harness {
   const calls: Call[] = [];
   const log: string[] = [];
@@ -145,6 +166,7 @@ function harness(options: {
     },
     now: () => new Date('2025-02-03T04:05:06.000Z'),
     every: () => () => {},
+    ...options.clock,
     costOf: () => 0.25,
   };
   const observer: BuildObserver = {
@@ -404,6 +426,53 @@ describe('BuildRun, the patrol and the stops', () => {
     expect([r.inputTokens, r.outputTokens, r.costUsd]).toEqual([40, 4, 0.25]);
     expect(events).toEqual(['tool_call', 'tool_call', 'tool_call', 'usage']);
     expect(phases).toEqual(['TASK-001 review']);
+  });
+
+  it('does not count the time a task waits for the person against its time limit', async () => {
+    const graph = graphOf(task('TASK-001'));
+    const clock = manualClock();
+    let answer!: (decision: string) => void;
+    const asking: Step = async (t, _d, hooks) => {
+      await modelTurn();
+      clock.advance(10 * 60_000);
+      const decision = await hooks.waitForPerson(() => new Promise<string>((resolve) => (answer = resolve)));
+      // The person answered y after two hours: the task goes on, with 20 of its 30 minutes left.
+      clock.advance(15 * 60_000);
+      clock.tick();
+      return hooks.signal.aborted ? abortedResult(t.id) : decision === 'yes' ? doneResult(t.id) : blockedResult(t.id);
+    };
+    const h = harness({ graph, clock, patrol: { taskTimeLimitMs: 30 * 60_000 }, steps: { 'TASK-001': [asking] } });
+
+    const ending = h.run.run();
+    while (answer === undefined) await modelTurn();
+    clock.advance(2 * 60 * 60_000);
+    clock.tick();
+    expect(h.notes).toEqual([]);
+    answer('yes');
+
+    expect(await ending).toEqual({ kind: 'complete' });
+    expect(recordOf(h.run.progress(), 'TASK-001').status).toBe('DONE');
+    expect(h.notes).toEqual([]);
+  });
+
+  it('still stops a task that runs past its time limit apart from its waits for the person', async () => {
+    const graph = graphOf(task('TASK-001'));
+    const clock = manualClock();
+    const slow: Step = async (t, _d, hooks) => {
+      await modelTurn();
+      clock.advance(20 * 60_000);
+      await hooks.waitForPerson(async () => clock.advance(60 * 60_000));
+      clock.advance(11 * 60_000);
+      clock.tick();
+      await aborted(hooks);
+      return abortedResult(t.id);
+    };
+    const h = harness({ graph, clock, patrol: { taskTimeLimitMs: 30 * 60_000 }, steps: { 'TASK-001': [slow] } });
+
+    expect((await h.run.run()).kind).toBe('waiting');
+    const r = recordOf(h.run.progress(), 'TASK-001');
+    expect(r.status).toBe('STALLED');
+    expect(r.reason).toContain('has run for 31 min 0 s, over its limit of 30 min 0 s');
   });
 
   it('pauses the build after five failed tasks in a row', async () => {

@@ -41,6 +41,44 @@ describe('Patrol: one task', () => {
     expect(p.verdict().stalled.map((s) => s.rule)).toEqual(rules);
   });
 
+  it('does not count the time a task waits for the person against its limit', () => {
+    const p = patrol();
+    p.tick(20 * MIN);
+    p.observe({ type: 'waiting_for_person', taskId: T, atMs: 20 * MIN });
+    // The person is away for two hours: the task is not STALLED meanwhile.
+    p.tick(140 * MIN);
+    expect(p.verdict().stalled).toEqual([]);
+    p.observe({ type: 'person_answered', taskId: T, atMs: 140 * MIN });
+    // 20 minutes of its own time so far: 10 more are allowed, not a second more.
+    p.tick(150 * MIN);
+    expect(p.verdict().stalled).toEqual([]);
+    p.tick(150 * MIN + 1);
+    expect(p.verdict().stalled.map((s) => s.diagnosis)).toEqual(['TASK-001 has run for 30 min 0 s, over its limit of 30 min 0 s (turn 0).']);
+  });
+
+  it('keeps the clock stopped until the last of overlapping waits is answered', () => {
+    const p = patrol();
+    p.observe({ type: 'waiting_for_person', taskId: T, atMs: 10 * MIN });
+    p.observe({ type: 'waiting_for_person', taskId: T, atMs: 12 * MIN });
+    p.observe({ type: 'person_answered', taskId: T, atMs: 50 * MIN });
+    p.tick(90 * MIN);
+    expect(p.verdict().stalled).toEqual([]);
+    p.observe({ type: 'person_answered', taskId: T, atMs: 90 * MIN });
+    p.tick(110 * MIN);
+    expect(p.verdict().stalled).toEqual([]);
+    p.tick(110 * MIN + 1);
+    expect(p.verdict().stalled.map((s) => s.rule)).toEqual(['time-limit']);
+  });
+
+  it('ignores an answer that comes after its task finished', () => {
+    const p = patrol();
+    p.observe({ type: 'task_finished', taskId: T, outcome: 'done' });
+    p.observe({ type: 'person_answered', taskId: T, atMs: MIN });
+    p.tick(100 * MIN);
+    expect(p.taskVerdict(T)).toBeUndefined();
+    expect(p.verdict().stalled).toEqual([]);
+  });
+
   it('explains a wall-clock stall', () => {
     const p = feed(patrol(), [agent({ type: 'turn_start', turn: 4 }), call('bash', { command: 'npm test' })]);
     p.tick(31 * MIN);
@@ -95,6 +133,14 @@ describe('Patrol: one task', () => {
     expect(p.verdict().stalled).toEqual([]);
     feed(p, [{ type: 'receipt', taskId: T, receipt: failing() }, turnEnd(5)]);
     expect(p.verdict().stalled.map((s) => s.diagnosis)).toEqual(['TASK-001 went 3 turns without changing a file or producing a new receipt (no tool calls).']);
+  });
+
+  it('starts the idle-turn count again with a new Builder run of the task (a repair, a review fix)', () => {
+    const p = patrol({ idleTurnLimit: 3 });
+    feed(p, [call('read_file', { path: 'a' }), result(), turnEnd(1), turnEnd(2), { type: 'run_started', taskId: T }, turnEnd(3), turnEnd(4)]);
+    expect(p.verdict().stalled).toEqual([]);
+    feed(p, [call('grep', { q: 'x' }), result(), turnEnd(5)]);
+    expect(p.verdict().stalled.map((s) => s.diagnosis)).toEqual(['TASK-001 went 3 turns without changing a file or producing a new receipt (tools used: grep ×1).']);
   });
 
   it('names the tools used since the last progress', () => {

@@ -329,6 +329,23 @@ describe('BuildController: approvals', () => {
     expect((await h.stored()).tasks.map((r) => r.status)).toEqual(['IN-PROGRESS', 'IN-PROGRESS']);
   });
 
+  it('a task waiting for y/n/a is not STALLED by its time limit while the person is away', async () => {
+    const log: string[] = [];
+    const h = await setUp({ tasks: [task('TASK-001')], steps: { 'TASK-001': [asking(install, log)] } });
+    await h.controller.start(h.project);
+    expect(h.controller.waitingFor()).toBe('y/n/a for the Builder (TASK-001)');
+
+    // The limit is an hour; the person answers after three.
+    h.advance(3 * 60 * 60_000);
+    h.tick();
+    expect(h.text()).not.toContain('STALLED');
+    await h.controller.answer('y');
+
+    expect(log).toEqual(['TASK-001 asks', 'TASK-001 got yes']);
+    expect((await h.stored()).tasks.map((r) => r.status)).toEqual(['DONE']);
+    expect(h.text()).not.toContain('STALLED');
+  });
+
   it('a task the patrol stops takes its question back and the next task\'s question is shown', async () => {
     const log: string[] = [];
     const looping: Step = async (execution): Promise<TaskResult> => {
