@@ -68,6 +68,7 @@ export function createBuildEnvironment(deps: BuildEnvironmentDeps): BuildEnviron
         onEvent: request.onEvent,
         onReviewEvent: request.onReviewEvent,
         onPhase: request.onPhase,
+        onReceipts: request.onReceipts,
       });
     },
   };

@@ -3,6 +3,7 @@ import type { GitPort, GitResult, Snapshot } from '../git/ports.js';
 import type { Task, TaskGraph, TaskStatus } from '../task-graph/task.js';
 import type { Decision, TaskRecord } from './build-record.js';
 import { Patrol, type PatrolConfig } from './patrol.js';
+import type { Receipt } from './receipts.js';
 import { compareTaskIds, nextAssignments, type ScheduleState } from './scheduler.js';
 import { projectPrefix } from './task-files.js';
 import type { TaskPhase, TaskResult } from './task-runner.js';
@@ -24,6 +25,8 @@ export interface TaskHooks {
   /** The reviewer's events: usage and the board; a reviewer only reads, so the patrol's no-progress count skips them. */
   onReviewEvent(event: AgentEvent): void;
   onPhase(phase: TaskPhase): void;
+  /** The receipts of each gate run: a new one is progress to the patrol's no-progress check. */
+  onReceipts(receipts: readonly Receipt[]): void;
   /** Runs `wait` (a question to the person) with the task's clock stopped: the patrol's time limit counts the task's own time only. */
   waitForPerson<T>(wait: () => Promise<T>): Promise<T>;
 }
@@ -255,7 +258,14 @@ export class BuildRun {
         if (event.type === 'usage') this.addUsage(taskId, event);
         this.observer.taskEvent(taskId, event);
       },
-      onPhase: (phase) => this.observer.taskPhase?.(taskId, phase),
+      onPhase: (phase) => {
+        // A repair or a review fix is a new Builder run: its reading turns are not the last run's idle ones.
+        if (phase.kind === 'builder') this.patrol.observe({ type: 'run_started', taskId });
+        this.observer.taskPhase?.(taskId, phase);
+      },
+      onReceipts: (receipts) => {
+        for (const receipt of receipts) this.patrol.observe({ type: 'receipt', taskId, receipt });
+      },
       waitForPerson: async (wait) => {
         this.patrol.observe({ type: 'waiting_for_person', taskId, atMs: this.ports.now().getTime() });
         try {

@@ -135,6 +135,8 @@ export interface TaskRunOptions {
   readonly signal?: AbortSignal;
   /** Told when the task moves between the Builder, the gates, the review and the commit (the live board). */
   readonly onPhase?: (phase: TaskPhase) => void;
+  /** Every gate run's receipts as the runtime records them (the patrol counts a new receipt as progress). */
+  readonly onReceipts?: (receipts: readonly Receipt[]) => void;
 }
 
 /** Where a task is in its run, for the person watching. */
@@ -415,6 +417,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
     options.onPhase?.({ kind: 'gates', commands: commands.map((c) => c.command) });
     const receipts = commands.length === 0 ? [noGatesReceipt(clock.now().toISOString())] : [...(await gates.run(commands))];
     gateRuns.push(receipts);
+    options.onReceipts?.(receipts);
     if (!receiptsPass(receipts, commands)) {
       if (firstFailure(receipts) === undefined) {
         // Nothing failed but not every gate ran: the run was stopped part-way.

@@ -262,6 +262,7 @@ export class BuildController {
             onEvent: hooks.onEvent,
             onReviewEvent: hooks.onReviewEvent,
             onPhase: hooks.onPhase,
+            onReceipts: hooks.onReceipts,
           }),
         git: build.git,
         persist: (progress) => this.state.persist(project, graph, progress),

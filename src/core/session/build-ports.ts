@@ -1,6 +1,7 @@
 import type { AgentEvent, UsageEvent } from '../agent/agent-types.js';
 import type { GateCommand } from '../build/gate-commands.js';
 import type { PatrolConfig } from '../build/patrol.js';
+import type { Receipt } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
 import type { BuildGitPort } from '../build/build-run.js';
 import type { GitPort } from '../git/ports.js';
@@ -23,6 +24,8 @@ export interface TaskExecution {
   /** The reviewer's events: counted in the task's tokens and cost, not by the patrol's no-progress check. */
   readonly onReviewEvent: (event: AgentEvent) => void;
   readonly onPhase: (phase: TaskPhase) => void;
+  /** The receipts of each gate run, as the runtime records them. */
+  readonly onReceipts: (receipts: readonly Receipt[]) => void;
 }
 
 /** What the Builder needs from the outside world; wired in the composition root. */

@@ -402,6 +402,58 @@ describe('BuildRun, the patrol and the stops', () => {
     expect(h.calls.map((c) => c.task.id)).toEqual(['TASK-001']);
   });
 
+  /** One Builder turn that reads `path` (and changes nothing), or writes it. */
+  const turn = (hooks: TaskHooks, n: number, path: string, writes = false): void => {
+    hooks.onEvent({ type: 'tool_call', id: `t${n}`, name: writes ? 'write_file' : 'read_file', input: { path } });
+    hooks.onEvent({ type: 'tool_result', id: `t${n}`, name: writes ? 'write_file' : 'read_file', display: 'ok', isError: false, reused: false, ...(writes ? { changedFiles: [path] } : {}) });
+    hooks.onEvent({ type: 'turn_end', turn: n, stopReason: 'tool_use' });
+  };
+
+  it('a repair run after failed gates may read for a few turns: the receipts and the new run count as progress, so it is not STALLED', async () => {
+    const graph = graphOf(task('TASK-001'));
+    const gateFailure = [receipt({ exitCode: 1, outputSha256: '1'.repeat(64), outputTail: 'not ok 1' })];
+    const repairing: Step = async (t, _d, hooks) => {
+      await modelTurn();
+      let n = 0;
+      hooks.onPhase({ kind: 'builder', run: 1 });
+      turn(hooks, ++n, 'src/a.mjs', true);
+      for (const f of ['b', 'c']) turn(hooks, ++n, `src/${f}.mjs`);
+      // The gates fail the same way twice; each repair run reads three files before it edits.
+      for (const run of [2, 3]) {
+        hooks.onPhase({ kind: 'gates', commands: ['npm test'] });
+        hooks.onReceipts(gateFailure);
+        hooks.onPhase({ kind: 'builder', run });
+        for (const f of ['e', 'f', 'g']) turn(hooks, ++n, `src/${f}${run}.mjs`);
+      }
+      hooks.onPhase({ kind: 'gates', commands: ['npm test'] });
+      hooks.onReceipts([receipt()]);
+      return hooks.signal.aborted ? abortedResult(t.id) : doneResult(t.id);
+    };
+    const h = harness({ graph, patrol: { taskTimeLimitMs: 60 * 60_000, idleTurnLimit: 4 }, steps: { 'TASK-001': [repairing] } });
+
+    expect(await h.run.run()).toEqual({ kind: 'complete' });
+    expect(recordOf(h.run.progress(), 'TASK-001').status).toBe('DONE');
+    expect(h.notes).toEqual([]);
+  });
+
+  it('a task that loops on reads with no file change and no receipt is STALLED with the diagnosis', async () => {
+    const graph = graphOf(task('TASK-001'));
+    const reading: Step = async (t, _d, hooks) => {
+      await modelTurn();
+      hooks.onPhase({ kind: 'builder', run: 1 });
+      for (let n = 1; n <= 4; n++) turn(hooks, n, `src/${n}.mjs`);
+      await aborted(hooks);
+      return abortedResult(t.id);
+    };
+    const h = harness({ graph, patrol: { taskTimeLimitMs: 60 * 60_000, idleTurnLimit: 4 }, steps: { 'TASK-001': [reading] } });
+
+    expect((await h.run.run()).kind).toBe('waiting');
+    const r = recordOf(h.run.progress(), 'TASK-001');
+    expect(r.status).toBe('STALLED');
+    expect(r.reason).toContain('STALLED (no-progress): TASK-001 went 4 turns without changing a file or producing a new receipt (tools used: read_file ×4).');
+    expect(h.notes).toEqual([expect.stringContaining('TASK-001 is STALLED: TASK-001 went 4 turns without changing a file')]);
+  });
+
   it("counts the reviewer's usage in the task's cost and shows its events and phases, but the patrol does not watch a reviewer's reads", async () => {
     const graph = graphOf(task('TASK-001'));
     const events: string[] = [];

@@ -58,9 +58,14 @@ describe('runTask', () => {
     const second = failing({ outputTail: 'not ok 2 - handles NaN' });
     const gates = scriptedGates([[first], [second], [receipt()]]);
     const git = fakeGit(status(), status({ untracked: ['src/sum.mjs', 'test/sum.test.mjs'], clean: false }));
-    const result = await runTask(TASK, { builder, gates, git, clock }, OPTIONS);
+    const recorded: unknown[] = [];
+    const phases: string[] = [];
+    const result = await runTask(TASK, { builder, gates, git, clock }, { ...OPTIONS, onReceipts: (r) => recorded.push(r), onPhase: (p) => phases.push(p.kind === 'builder' ? `builder ${p.run}` : p.kind) });
 
     const done = expectKind(result, 'done');
+    // Each gate run's receipts are told as they are recorded, and each repair is a new Builder run.
+    expect(recorded).toEqual([[first], [second], [receipt()]]);
+    expect(phases).toEqual(['builder 1', 'gates', 'builder 2', 'gates', 'builder 3', 'gates', 'commit']);
     expect(done.agentRuns).toBe(3);
     expect(gates.count()).toBe(3);
     expect(done.gateRuns).toEqual([[first], [second], [receipt()]]);
