@@ -16,7 +16,7 @@ import type { SessionPorts } from './ports.js';
 import { ApprovalQueue, type AskedApproval } from './approval-queue.js';
 import { BuildState } from './build-state.js';
 import { preflight, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
-import { buildingLine, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
+import { buildingLine, decisionsWaiting, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
 export interface BuildHost {
@@ -55,6 +55,11 @@ export class BuildController {
     withdrawn: (asked) => this.host.emit(entry.info(`${asked.taskId} was stopped, so its question is withdrawn (${asked.request.kind}: ${asked.request.action}); nothing was done.`)),
   });
   private readonly state: BuildState;
+  /** Tasks whose review was escalated to the person, until they run again or are skipped. */
+  private readonly escalated = new Set<string>();
+  /** Tasks finished in this run, and how many had when a task last rang for the person (so the build's end does not ring twice for it). */
+  private finishedTasks = 0;
+  private rangAt: number | undefined;
 
   constructor(
     private readonly ports: SessionPorts,
@@ -67,7 +72,13 @@ export class BuildController {
     return this.run !== undefined;
   }
 
-  waitingFor(): string | undefined {
+  /** What the status bar says the build waits for: the question on screen, then the open decisions of `project` and escalated reviews. */
+  waitingFor(project?: OpenProject): string | undefined {
+    const parts = [this.questionOnScreen(), ...this.openDecisions(project)].filter((part) => part !== undefined);
+    return parts.length > 0 ? parts.join('; ') : undefined;
+  }
+
+  private questionOnScreen(): string | undefined {
     const asked = this.approvals.current();
     if (asked) {
       const queued = this.approvals.queued();
@@ -83,6 +94,11 @@ export class BuildController {
       case 'continue':
         return '!continue';
     }
+  }
+
+  /** Decisions nobody answered yet (the running build's, else the project's) and reviews escalated to the person. */
+  private openDecisions(project: OpenProject | undefined): string[] {
+    return decisionsWaiting(this.run?.progress().decisions ?? project?.handoff.build?.decisions ?? [], [...this.escalated]);
   }
 
   /** Starts (or goes on with) the build of the project's task graph. Resolves when it settles or waits for the person. */
@@ -282,6 +298,7 @@ export class BuildController {
       { records: project.handoff.tasks, decisions: section.decisions },
       {
         taskStarted: (taskId, where) => {
+          this.escalated.delete(taskId);
           this.activity.set(taskId, where === 'worktree' ? 'starting in its worktree' : 'starting');
           this.refreshBoard(graph);
         },
@@ -295,6 +312,13 @@ export class BuildController {
           this.activity.delete(record.id);
           this.phases.delete(record.id);
           this.host.emit(describeTaskEnd(record, result));
+          this.finishedTasks += 1;
+          if (result.kind === 'escalated') this.escalated.add(record.id);
+          if (result.kind === 'needs_context' || result.kind === 'escalated') {
+            // The person is needed now, not when the whole build settles (the status bar says so too).
+            this.host.bell();
+            this.rangAt = this.finishedTasks;
+          }
           this.refreshBoard(graph);
         },
         note: (tone, text) => this.host.emit(tone === 'warning' ? entry.warning(text) : entry.info(text)),
@@ -302,6 +326,8 @@ export class BuildController {
       },
     );
     this.run = run;
+    this.finishedTasks = 0;
+    this.rangAt = undefined;
     const starting = buildingLine(graph, project.handoff.tasks, build.maxWorkers);
     if (starting) this.host.emit(starting);
     this.refreshBoard(graph);
@@ -342,7 +368,8 @@ export class BuildController {
     if (ending.kind === 'budget') await this.host.pause('budget');
     const spent = project.handoff.tasks.reduce((sum, r) => sum + r.costUsd, 0);
     this.host.emit(endingMessage(ending, project, this.ports.projects.artifactPath(project.id, 'BUILD_REPORT.md'), formatUsd(spent)));
-    this.host.bell();
+    // A build that stops waiting right after a task rang for the person does not ring again for the same thing.
+    if (!(ending.kind === 'waiting' && this.rangAt === this.finishedTasks)) this.host.bell();
   }
 
   private async holdAfter(project: OpenProject, graph: TaskGraph, record: TaskRecord): Promise<void> {
@@ -400,6 +427,7 @@ export class BuildController {
       const records = existing ? progress.records.map((r) => (r.id === id ? { ...r, status: to } : r)) : [...progress.records, { ...blankRecord(id), status: to }];
       return { ...progress, records };
     });
+    this.escalated.delete(id);
     if (to === 'SKIPPED') {
       const dependents = graph.tasks.filter((t) => t.depends_on.includes(id)).map((t) => t.id);
       this.host.emit(entry.success(`${id} is SKIPPED.${dependents.length > 0 ? ` Marked for your attention: ${dependents.join(', ')} ${dependents.length === 1 ? 'depends' : 'depend'} on it and will be built without it.` : ''}`));

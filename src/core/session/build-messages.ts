@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../agent/agent-types.js';
-import type { TaskRecord } from '../build/build-record.js';
+import type { Decision, TaskRecord } from '../build/build-record.js';
 import { scheduleStateOf, type BuildEnding } from '../build/build-run.js';
 import { buildableTasks } from '../build/scheduler.js';
 import type { LeftoverCleanup } from '../build/leftover-worktrees.js';
@@ -165,4 +165,14 @@ export function leftoverLines(cleanup: LeftoverCleanup): EntryInput[] {
   for (const branch of cleanup.keptBranches) lines.push(entry.warning(`Branch ${branch} holds a task commit that never landed; it is kept for you (merge it by hand or delete it).`));
   for (const problem of cleanup.problems) lines.push(entry.warning(`Could not remove a worktree left by an earlier run: ${problem}`));
   return lines;
+}
+
+/** The status bar's part for what only the person can settle: open decisions, then reviews escalated to them. */
+export function decisionsWaiting(decisions: readonly Decision[], escalated: readonly string[]): string[] {
+  const open = decisions.filter((d) => d.answer === undefined).length;
+  const parts = open > 0 ? [`${open} decision${open === 1 ? '' : 's'} (!decide)`] : [];
+  const tasks = [...escalated].sort();
+  if (tasks.length === 1) parts.push(`your call on ${tasks[0]!}'s escalated review (!retry or !skip)`);
+  if (tasks.length > 1) parts.push(`your call on ${tasks.length} escalated reviews, ${tasks.join(', ')} (!retry or !skip)`);
+  return parts;
 }

@@ -466,7 +466,7 @@ export class Session {
   private waitingFor(): string | undefined {
     switch (this.dialog.kind) {
       case 'none':
-        return this.builder.waitingFor();
+        return this.builder.waitingFor(this.project);
       case 'resume-menu':
         return 'a project number or N';
       case 'welcome':

@@ -112,13 +112,20 @@ describe('BuildController: uncommitted work before the build', () => {
 const needsContext = (question: string): Step => (request) => ({ ...runRecord(request.task.id), kind: 'needs_context', questions: [question] });
 
 describe('BuildController: decisions', () => {
-  it('a question becomes D-1 in HANDOFF and DECISIONS.md, other tasks go on, and !decide runs the task again with the answer', async () => {
+  it('a question becomes D-1 in HANDOFF and DECISIONS.md, rings at once, other tasks go on, and !decide runs the task again with the answer', async () => {
+    let midBuild: { bells: number; waitingFor: string | undefined } | undefined;
+    const whileBuilding: Step = (request, harness) => {
+      midBuild = { bells: harness.seen.bells, waitingFor: harness.controller.waitingFor(harness.project) };
+      return builds(request, harness);
+    };
     const h = await setUp({
       tasks: [task('TASK-001'), task('TASK-002'), task('TASK-003', ['TASK-001'])],
-      steps: { 'TASK-001': [needsContext('Round half up or half even?'), builds], 'TASK-002': [builds], 'TASK-003': [builds] },
+      steps: { 'TASK-001': [needsContext('Round half up or half even?'), builds], 'TASK-002': [whileBuilding], 'TASK-003': [builds] },
     });
 
     await h.controller.start(h.project);
+    // While TASK-002 was still building, the bell had rung for D-1 and the status bar named it.
+    expect(midBuild).toEqual({ bells: 1, waitingFor: '1 decision (!decide)' });
 
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002']);
     let stored = await h.stored();
@@ -132,7 +139,9 @@ describe('BuildController: decisions', () => {
     const waits = h.seen.said.at(-1)!.text;
     expect(waits).toContain('The build waits for you:\n  TASK-001 NEEDS_CONTEXT: waits for your answer: !decide D-1 <answer>.');
     expect(waits).toContain('  D-1 (TASK-001) asks: Round half up or half even?\nAnswer with !decide <id> <answer>.');
-    expect(h.seen.bells).toBe(1);
+    // Once more when the build settled after TASK-002.
+    expect(h.seen.bells).toBe(2);
+    expect(h.controller.waitingFor(h.project)).toBe('1 decision (!decide)');
     // Not complete: no report, no milestone.
     expect(await h.artifact('BUILD_REPORT.md')).toBeUndefined();
     expect(stored.milestone).toBeUndefined();
@@ -144,6 +153,7 @@ describe('BuildController: decisions', () => {
     await h.controller.act(h.project, { kind: 'decide', id: 'd-1', answer: 'Half up' });
 
     expect(h.text()).toContain('D-1 answered. TASK-001 goes on with your answer.');
+    expect(h.controller.waitingFor(h.project)).toBeUndefined();
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-002', 'TASK-001', 'TASK-003']);
     expect(h.executions[2]!.task.description).toContain('Decisions the person made for this task:\n- D-1 — question: Round half up or half even?\n  answer from the person: Half up');
     expect(h.executions[0]!.task.description).not.toContain('Decisions');
@@ -157,6 +167,41 @@ describe('BuildController: decisions', () => {
     await h.controller.act(h.project, { kind: 'decide', id: 'D-1', answer: 'Half even' });
     expect(h.seen.said.at(-1)).toEqual({ tone: 'error', text: 'D-1 was already answered: "Half up".' });
     expect(h.executions).toHaveLength(4);
+  });
+});
+
+describe('BuildController: what only the person can settle, mid-build', () => {
+  const escalated: Step = (request) => ({
+    ...runRecord(request.task.id),
+    kind: 'escalated',
+    receipts: [],
+    escalation: { taskId: request.task.id, stage: 'quality', whatHappened: 'the reviewer still asks for a cache', whatWasTried: ['three fix rounds'], decisionNeeded: 'keep it simple or add the cache', options: ['simple', 'cache'] },
+  });
+
+  it('an escalated review rings once and stays in the status bar until the task runs again', async () => {
+    const h = await setUp({ tasks: [task('TASK-001')], steps: { 'TASK-001': [escalated, builds] } });
+
+    await h.controller.start(h.project);
+
+    // The build stopped right after: one bell, not a second for the same thing.
+    expect(h.seen.bells).toBe(1);
+    expect(h.controller.waitingFor(h.project)).toBe("your call on TASK-001's escalated review (!retry or !skip)");
+
+    await h.controller.act(h.project, { kind: 'retry', taskId: 'TASK-001' });
+    expect((await h.stored()).tasks.map((r) => r.status)).toEqual(['DONE']);
+    expect(h.controller.waitingFor(h.project)).toBeUndefined();
+  });
+
+  it('the status bar counts the open decisions and names the escalations together', async () => {
+    const h = await setUp({
+      tasks: [task('TASK-001'), task('TASK-002'), task('TASK-003')],
+      steps: { 'TASK-001': [needsContext('Which locale?')], 'TASK-002': [needsContext('Which currency?')], 'TASK-003': [escalated] },
+    });
+
+    await h.controller.start(h.project);
+
+    expect(h.seen.bells).toBe(3);
+    expect(h.controller.waitingFor(h.project)).toBe("2 decisions (!decide); your call on TASK-003's escalated review (!retry or !skip)");
   });
 });
 
