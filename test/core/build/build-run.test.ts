@@ -587,10 +587,12 @@ describe('BuildRun, the patrol and the stops', () => {
 });
 
 /*
- * Known defects, kept as failing tests (see the report of the session that wrote them):
- * `it.fails` passes while the defect is there and starts failing once it is fixed.
+ * Stops and failures at awkward moments; each was once a defect and is fixed: a stop that
+ * arrives while a task's IN-PROGRESS record is being saved keeps the task from starting (it
+ * restarts with the build), and a git port that throws while a task lands ends that task
+ * (as crashed) instead of holding up the merge queue and hanging the build.
  */
-describe('BuildRun, known defects', () => {
+describe('BuildRun, stops and failures at awkward moments', () => {
   it('a stop requested while a task is being saved IN-PROGRESS still reaches that task', async () => {
     const graph = graphOf(task('TASK-001'));
     const build = new AbortController();
