@@ -23,6 +23,7 @@ export type { SessionEvent, SessionStatus, SubmitOutcome } from './session-event
 import { StageAgents } from './stage-agents.js';
 import { answerWelcome, askDirectoryAgain, welcomeWaitingFor, type WelcomeStep } from './welcome-flow.js';
 import { unfinishedBuildHint } from './build-messages.js';
+import { resetProject } from './reset-project.js';
 
 /** What the session is waiting for from the person's next plain line. */
 type Dialog =
@@ -410,16 +411,9 @@ export class Session {
         return;
       case 'reset': {
         const project = this.project!;
-        const backup = await this.ports.projects.backupHandoff(project.id);
-        await project.send({ type: 'RESET' }, '!reset');
-        this.agents.forget(project.id);
-        const conversations = await this.ports.projects.archiveConversations(project.id);
+        const entries = await resetProject(this.ports, project, () => this.agents.forget(project.id));
         await this.registerQuietly(project);
-        this.emit(
-          entry.success(
-            `Reset to Discovery. The previous state is backed up at ${backup}${conversations ? `, the agents' conversations at ${conversations}` : ''}.`,
-          ),
-        );
+        for (const e of entries) this.emit(e);
       }
     }
   }
