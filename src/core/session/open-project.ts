@@ -3,6 +3,8 @@ import type { RegistryStage } from '../context/context.schema.js';
 import { HANDOFF_SCHEMA_VERSION, type Approval, type Handoff, type ProjectInfo } from '../handoff/handoff.schema.js';
 import type { ArtifactEvidence } from '../pipeline/artifacts.js';
 import { artifactSpec } from '../pipeline/artifacts.js';
+import { buildEvidence, type BuildEvidence } from '../pipeline/build-evidence.js';
+import { parseTaskGraph } from '../task-graph/parse-task-graph.js';
 import { gateArtifacts, type Gate } from '../pipeline/gates.js';
 import { pipelineMachine, positionOf, type PipelineEvent, type PipelineSnapshot, type Position } from '../pipeline/pipeline.machine.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
@@ -124,6 +126,13 @@ export class OpenProject {
       evidence.push(problems.length === 0 ? { name, status: 'valid', sha256: read.sha256 } : { name, status: 'invalid', sha256: read.sha256, problems });
     }
     return evidence;
+  }
+
+  /** What HANDOFF.json says of the build (its records against TASK-GRAPH.md), for the !critic guard. */
+  async gatherBuildEvidence(): Promise<BuildEvidence> {
+    const read = await this.ports.projects.readArtifact(this.id, 'TASK-GRAPH.md');
+    const parsed = read.kind === 'ok' ? parseTaskGraph(read.text) : undefined;
+    return buildEvidence(this.current.tasks, this.current.build?.completedAt, parsed?.ok ? parsed.graph : undefined);
   }
 
   /**

@@ -90,3 +90,18 @@ describe('approvals bound to artifacts', () => {
     await session.shutdown();
   });
 });
+
+describe('!critic needs a finished build', () => {
+  it('refuses a BUILD_REPORT.md on disk while the tasks are not built, saying which and what to type', async () => {
+    const { session, text, artifacts } = await projectInPlanning();
+    await submitAll(session, ['!build', 'yes']);
+    expect((await handoff(artifacts)).stage).toBe('building');
+    // A report left from elsewhere: it has the heading, but HANDOFF.json has no finished build.
+    await writeFile(path.join(artifacts, 'BUILD_REPORT.md'), '# Build report\n\n## Tasks\n\nAll done.\n');
+    expect((await session.submit('!critic')).ok).toBe(false);
+    expect(text()).toContain('!critic refused: the Critic stage needs what Builder produces.');
+    expect(text()).toContain('• the build is not finished: TASK-001 PENDING, TASK-002 PENDING, TASK-003 PENDING, TASK-004 PENDING — type !continue to go on with the build.');
+    expect((await handoff(artifacts)).stage).toBe('building');
+    await session.shutdown();
+  });
+});
