@@ -15,7 +15,7 @@ const handoff: Handoff = {
   machine: {},
   approvals: [{ gate: 'plan', at: 'then', artifacts: [] }, { gate: 'build', at: 'then', artifacts: [] }],
   tasks: [{ id: 'TASK-001', status: 'DONE', attempts: 1, concerns: [], receipts: [], changedFiles: [], inputTokens: 0, outputTokens: 0, costUsd: 0, reviewRounds: 2 }],
-  build: { autonomy: 'end_only', decisions: [], completedAt: '2026-01-01T00:00:00Z', acceptedBlocked: [], branch: 'main' },
+  build: { autonomy: 'end_only', decisions: [], completedAt: '2026-01-01T00:00:00Z', branch: 'main' },
   milestone: 'shipped',
   history: [{ at: 'then', event: 'create', from: 'none', to: 'discovery' }],
   updatedAt: 'then',

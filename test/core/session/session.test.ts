@@ -189,7 +189,7 @@ describe('gates, pause and reset', () => {
       JSON.stringify({
         ...(await readHandoff(first.handoffFile)),
         tasks: [done('TASK-001'), done('TASK-002')],
-        build: { autonomy: 'end_only', decisions: [{ id: 'D-1', taskId: 'TASK-001', question: 'Which port?', askedAt: 'then', answer: '8080', answeredAt: 'then' }], completedAt: '2026-01-01T00:00:00.000Z', acceptedBlocked: [], branch: 'main' },
+        build: { autonomy: 'end_only', decisions: [{ id: 'D-1', taskId: 'TASK-001', question: 'Which port?', askedAt: 'then', answer: '8080', answeredAt: 'then' }], completedAt: '2026-01-01T00:00:00.000Z', branch: 'main' },
         milestone: 'shipped',
       }),
     );
