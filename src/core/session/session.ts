@@ -84,6 +84,11 @@ export class Session {
       context: () => this.agents.context('building'),
       pause: (reason) => this.pauseFor(reason),
       stale: (project) => this.gates.stale(project),
+      // Asked while the build runs too: the next line answers it, and the build goes on meanwhile.
+      confirm: (action, prompt) => {
+        this.dialog = { kind: 'confirm', action };
+        this.emit(entry.warning(prompt));
+      },
     });
     this.gates = new GateKeeper(ports, {
       emit: (input) => this.emit(input),
@@ -454,6 +459,7 @@ export class Session {
       stale: await this.gates.stale(this.project),
       agentState: this.agents.state(),
       handoffPath: this.ports.projects.handoffPath(this.project.id),
+      marked: await this.builder.skipMarks(this.project),
     };
   }
 
