@@ -233,7 +233,11 @@ describe('gates, pause and reset', () => {
     expect(status).not.toContain('Tasks:');
     await second.session.shutdown();
 
-    // A resume stays in Discovery: the reset is not undone by the old milestone.
+    // A resume stays in Discovery: the reset is not undone by the old milestone, nor by a
+    // registry that still says shipped (as when its update failed after the reset).
+    const registry = await readContext();
+    registry.registered_projects[0]!.stage = 'shipped';
+    await writeFile(path.join(home.home, 'config', 'context.json'), JSON.stringify(registry));
     const third = await recordingSession(home);
     await submitAll(third.session, ['Start agent 0', '1']);
     expect(third.text()).toContain('Resumed todo in Discovery');
