@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { approvalText } from '../core/pipeline/approval-text.js';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { handoffSchema, type Handoff } from '../core/handoff/handoff.schema.js';
@@ -68,6 +69,19 @@ export function createProjectStore(homeDir: string, now: () => Date = () => new 
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
+    },
+
+    async archiveArtifacts(id, names) {
+      const dir = path.join(projectDir(id), 'backups', `run-${now().toISOString().replace(/[:.]/g, '-')}`);
+      const moved: string[] = [];
+      for (const name of names) {
+        const from = path.join(projectDir(id), name);
+        if (!existsSync(from)) continue;
+        await mkdir(dir, { recursive: true });
+        await rename(from, path.join(dir, name));
+        moved.push(name);
+      }
+      return { dir, moved };
     },
 
     saveConversation: (id, stage, messages) =>

@@ -73,7 +73,7 @@ describe('codesleuth demo DIR --home H', () => {
     // The Verifier: the gates in a clean worktree of HEAD, coverage, evidence per task; SHIP, twice.
     expect(run.stdout.match(/Release verdict: SHIP — every runtime check/g)).toHaveLength(2);
     expect(run.stdout).toMatch(/coverage: \d+\.\d+% \(threshold 80%/);
-    expect(run.stdout).toContain('tasks: 5 with evidence, 0 skipped or accepted, 0 without evidence');
+    expect(run.stdout).toContain('tasks: 5 with evidence, 0 skipped by the person, 0 without evidence');
     expect(readFileSync(path.join(artifacts, 'RELEASE.md'), 'utf8')).toContain('SHIP');
     // Maintenance: the person's request becomes TASK-005, built and committed like the others.
     expect(run.stdout).toContain('The project is in Maintenance now; agent 7 (Maintenance) takes your request.');

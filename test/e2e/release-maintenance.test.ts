@@ -96,7 +96,7 @@ describe('a shipped project in Maintenance', () => {
     // Verified again on a clean checkout of the new HEAD: SHIP, the stage staying Maintenance.
     const verify = answersTo(run.stdout, '!verify')[0]!;
     expect(verify).toContain('agent 6 (Verifier) is verifying again.');
-    expect(verify).toContain('- tasks: 2 with evidence, 0 skipped or accepted, 0 without evidence');
+    expect(verify).toContain('- tasks: 2 with evidence, 0 skipped by the person, 0 without evidence');
     expect(verify).toContain('Release verdict: SHIP');
     const head = git(dir, 'rev-parse', 'HEAD').trim();
     expect(head).not.toBe(firstRelease);

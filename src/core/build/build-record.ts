@@ -73,15 +73,18 @@ export const buildSectionSchema = z.strictObject({
   /** The person's own gate commands; absent means "read them from the project each time". */
   gateCommands: gateCommandsSchema.optional(),
   decisions: z.array(decisionSchema).default([]),
-  /** Set when every task is DONE, skipped or accepted BLOCKED and BUILD_REPORT.md was written. */
+  /** Set when every task is DONE or skipped and BUILD_REPORT.md was written. */
   completedAt: isoTime.optional(),
-  /** BLOCKED tasks the person accepted so the build could complete. */
-  acceptedBlocked: z.array(z.string()).default([]),
+  /**
+   * Read, never kept: files written before it was dropped have it (always empty, as nothing
+   * wrote it). A BLOCKED task the person lets go is skipped (`!skip`): its record says SKIPPED.
+   */
+  acceptedBlocked: z.array(z.string()).optional(),
   /** Snapshot of the person's uncommitted work taken at !build, with the exact restore commands. */
   snapshot: z.strictObject({ ref: z.string(), files: z.array(z.string()), restore: z.string() }).optional(),
   /** The branch the task commits go on: the one checked out when the build first started (or the one the person moved it to). */
   branch: z.string().min(1).optional(),
-});
+}).transform(({ acceptedBlocked: _dropped, ...section }) => section);
 export type BuildSection = z.output<typeof buildSectionSchema>;
 
 /** The milestone the registry shows once a stage's work is done (never moves backwards). */

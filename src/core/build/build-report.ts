@@ -4,6 +4,7 @@ import { renderTaskGraph } from '../task-graph/render-task-graph.js';
 import { oneLine, table } from '../verdicts/markdown.js';
 import type { Decision, TaskRecord } from './build-record.js';
 import { renderReceiptSummary } from './receipts.js';
+import { markedTasks, type MarkedTask } from './scheduler.js';
 
 /*
  * What the build shows: TASK-GRAPH.md with each task's status, the live board's lines, and
@@ -34,6 +35,12 @@ export function graphStatusOf(record: TaskRecord | undefined): TaskStatus {
 export function renderGraphWithStatuses(graph: TaskGraph, records: readonly TaskRecord[]): string {
   const byId = new Map(records.map((r) => [r.id, r]));
   return renderTaskGraph({ ...graph, tasks: graph.tasks.map((t) => ({ ...t, status: graphStatusOf(byId.get(t.id)) })) });
+}
+
+/** Pure: the tasks built (or to be built) without a task the person skipped, each with why, from the records. */
+export function skipMarks(graph: TaskGraph, records: readonly TaskRecord[]): MarkedTask[] {
+  const skipped = new Set(records.filter((r) => r.status === 'SKIPPED').map((r) => r.id));
+  return markedTasks({ graph, skipped, maxWorkers: 1 });
 }
 
 /** Whole seconds, so a board refreshed every second moves steadily: "0 s", "42 s", "3 min 05 s". */
@@ -103,6 +110,15 @@ export function renderBuildReport(input: {
     '',
     'Reviews run counts review rounds over both stages, spec compliance then code quality: 2 means each passed at its first round.',
   ];
+  const marks = skipMarks(input.graph, input.records);
+  const markOf = new Map(marks.map((m) => [m.taskId, m]));
+  if (skipped > 0) {
+    out.push('', '## Skipped tasks', '', 'Tasks the person chose to skip (`!skip`): they were not built. The tasks that depend on them were built without them; check each still makes sense.', '');
+    for (const task of input.graph.tasks.filter((t) => byId.get(t.id)?.status === 'SKIPPED')) {
+      const dependents = marks.filter((m) => m.skippedDependencies.includes(task.id)).map((m) => m.taskId);
+      out.push(`- ${task.id} (${oneLine(task.title)}): skipped; ${dependents.length === 0 ? 'no task depends on it' : `built without it: ${dependents.join(', ')}`}`);
+    }
+  }
   for (const task of input.graph.tasks) {
     const r = byId.get(task.id);
     out.push('', `### ${task.id}: ${oneLine(task.title)}`, '', `- Status: ${r?.status ?? 'PENDING'}`);
@@ -110,6 +126,8 @@ export function renderBuildReport(input: {
     if (r?.summary) out.push(`- Summary: ${oneLine(r.summary)}`);
     if (r?.review) out.push(`- ${oneLine(r.review)}`);
     if (r?.reason) out.push(`- Note: ${oneLine(r.reason)}`);
+    const mark = markOf.get(task.id);
+    if (mark) out.push(`- Marked: ${mark.why}`);
     if (r && r.attempts > 1) out.push(`- Attempts: ${r.attempts}`);
     if (r?.failedGateRuns) out.push(`- Failed gate runs: ${r.failedGateRuns} (each went back to the Builder)`);
     for (const concern of r?.concerns ?? []) out.push(`- Concern: ${oneLine(concern)}`);

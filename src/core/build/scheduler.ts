@@ -169,7 +169,10 @@ export function waitingTasks(state: ScheduleState): WaitingTask[] {
   return result;
 }
 
-/** Pure: tasks (not themselves skipped or DONE) that depend directly on a skipped task, in id order. */
+/**
+ * Pure: tasks (not themselves skipped) that depend directly on a skipped task, in id order.
+ * A DONE one stays marked: it was built without what it depended on, which is the point.
+ */
 export function markedTasks(state: ScheduleState): MarkedTask[] {
   const skipped = state.skipped;
   if (skipped === undefined || skipped.size === 0) return [];
@@ -178,7 +181,7 @@ export function markedTasks(state: ScheduleState): MarkedTask[] {
   const marked: MarkedTask[] = [];
   for (const i of byId) {
     const task = graph.tasks[i]!;
-    if (skipped.has(task.id) || statusOf(state, task) === 'DONE') continue;
+    if (skipped.has(task.id)) continue;
     const gaps = index.deps[i]!.map((d) => graph.tasks[d]!.id).filter((id) => skipped.has(id));
     if (gaps.length === 0) continue;
     marked.push({

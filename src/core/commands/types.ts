@@ -1,5 +1,6 @@
 import type { BudgetCommandResult, BudgetView } from '../budget/budget-view.js';
 import type { AutonomyMode } from '../build/build-record.js';
+import type { MarkedTask } from '../build/scheduler.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
 import type { StaleApproval } from '../pipeline/approvals.js';
 import type { Gate } from '../pipeline/gates.js';
@@ -33,6 +34,8 @@ export interface OpenProjectView {
   /** Approvals whose artifacts changed since the person gave them. */
   readonly stale: readonly StaleApproval[];
   readonly handoffPath: string;
+  /** Tasks that depend on a task the person skipped (read from TASK-GRAPH.md when a task is SKIPPED). */
+  readonly marked?: readonly MarkedTask[];
 }
 
 /** A question the person must answer before something irreversible happens. */
@@ -44,6 +47,8 @@ export type BuildAction =
   | { readonly kind: 'start' }
   | { readonly kind: 'decide'; readonly id: string; readonly answer: string }
   | { readonly kind: 'retry'; readonly taskId: string }
+  /** Asks first (naming the dependents), while the build runs too; the yes comes back as ConfirmAction skip. */
+  | { readonly kind: 'skip'; readonly taskId: string }
   | { readonly kind: 'autonomy'; readonly mode: AutonomyMode }
   | { readonly kind: 'continue' };
 

@@ -1,4 +1,5 @@
 import { artifactSpec, type ArtifactEvidence } from './artifacts.js';
+import { unfinishedBuild, type BuildEvidence } from './build-evidence.js';
 import { STAGE_INFO, type Stage } from './stages.js';
 
 /** The five human gates, in pipeline order. */
@@ -14,6 +15,8 @@ export interface GateSpec {
   readonly artifacts: readonly string[];
   /** Checked and approved when present (SCHEMA.md exists only when the product stores data). */
   readonly optional?: readonly string[];
+  /** The gate also needs HANDOFF.json to say the build finished (BuildEvidence): a report alone is not a build. */
+  readonly needsFinishedBuild?: boolean;
 }
 
 export const GATE_SPECS: Readonly<Record<Gate, GateSpec>> = {
@@ -26,7 +29,7 @@ export const GATE_SPECS: Readonly<Record<Gate, GateSpec>> = {
     artifacts: ['TDD.md', 'INTERFACES.md', 'TASK-GRAPH.md'],
     optional: ['SCHEMA.md'],
   },
-  critic: { gate: 'critic', command: '!critic', from: 'building', to: 'critique', artifacts: ['BUILD_REPORT.md'] },
+  critic: { gate: 'critic', command: '!critic', from: 'building', to: 'critique', artifacts: ['BUILD_REPORT.md'], needsFinishedBuild: true },
   security: { gate: 'security', command: '!security', from: 'critique', to: 'security', artifacts: ['CRITICISM.md'] },
   verify: { gate: 'verify', command: '!verify', from: 'security', to: 'verification', artifacts: ['SECURITY_REPORT.md', 'SAST_FINDINGS.jsonl'] },
 };
@@ -44,8 +47,10 @@ export type GateCheck = { readonly open: true } | { readonly open: false; readon
  * The one decision behind every gate guard, and the text of every refusal: the guard and the
  * message can never disagree because both come from here.
  */
-export function checkGate(gate: Gate, evidence: readonly ArtifactEvidence[]): GateCheck {
+export function checkGate(gate: Gate, evidence: readonly ArtifactEvidence[], build?: BuildEvidence): GateCheck {
   const refusals: GateRefusal[] = [];
+  const unfinished = GATE_SPECS[gate].needsFinishedBuild ? unfinishedBuild(build) : undefined;
+  if (unfinished) refusals.push({ artifact: 'HANDOFF.json', ...unfinished });
   const optional = new Set(GATE_SPECS[gate].optional ?? []);
   for (const name of gateArtifacts(gate)) {
     const spec = artifactSpec(name);

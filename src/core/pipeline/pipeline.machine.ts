@@ -1,12 +1,16 @@
 import { setup, type SnapshotFrom } from 'xstate';
 import type { ArtifactEvidence } from './artifacts.js';
+import type { BuildEvidence } from './build-evidence.js';
 import { checkGate, type Gate } from './gates.js';
 import { isStage, type Stage } from './stages.js';
 
 /** Events the pipeline accepts. Only a person's command produces any of them. */
 export type PipelineEvent =
-  /** A gate command; the evidence is what the runtime read from disk just before. */
-  | { readonly type: 'GATE'; readonly gate: Gate; readonly evidence: readonly ArtifactEvidence[] }
+  /**
+   * A gate command; the evidence is what the runtime read from disk just before, and `build`
+   * what HANDOFF.json says of the build (required by !critic).
+   */
+  | { readonly type: 'GATE'; readonly gate: Gate; readonly evidence: readonly ArtifactEvidence[]; readonly build?: BuildEvidence }
   | { readonly type: 'PAUSE' }
   | { readonly type: 'RESUME' }
   | { readonly type: 'RESET' }
@@ -27,7 +31,7 @@ export const pipelineMachine = setup({
   },
   guards: {
     gateOpen: ({ event }, params: { gate: Gate }) =>
-      event.type === 'GATE' && event.gate === params.gate && checkGate(params.gate, event.evidence).open,
+      event.type === 'GATE' && event.gate === params.gate && checkGate(params.gate, event.evidence, event.build).open,
   },
 }).createMachine({
   id: 'pipeline',

@@ -116,7 +116,7 @@ export function describeReleaseChecks(checks: ReleaseChecks): string {
       : `- coverage: could not measure — ${clean.coverage.reason}${clean.coverage.threshold === undefined ? '' : ` (threshold ${clean.coverage.threshold}%)`}`,
   );
   if (clean.files !== undefined) lines.push(`- release files at HEAD: ${describeReleaseFiles(clean.files)}`);
-  lines.push(`- tasks: ${checks.tasks.done.length} with evidence, ${checks.tasks.excused.length} skipped or accepted, ${checks.tasks.problems.length} without evidence`);
+  lines.push(`- tasks: ${checks.tasks.done.length} with evidence, ${checks.tasks.excused.length} skipped by the person, ${checks.tasks.problems.length} without evidence`);
   for (const problem of checks.tasks.problems) lines.push(`  - ${problem}`);
   lines.push(`- security: ${checks.security.ok ? 'pass' : 'REFUSED'} — ${checks.security.reason}`);
   return lines.join('\n');

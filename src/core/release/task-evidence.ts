@@ -3,8 +3,8 @@ import type { TaskGraph } from '../task-graph/task.js';
 
 /**
  * Every task of the plan must have evidence before a release: a DONE record with passing
- * receipts (the runtime's own runs of the gate commands), or a decision of the person to
- * skip it or accept it BLOCKED. The task graph's status column is not evidence; HANDOFF.json's
+ * receipts (the runtime's own runs of the gate commands), or the person's decision to
+ * skip it (`!skip`, which also lets a BLOCKED task go). The task graph's status column is not evidence; HANDOFF.json's
  * records are.
  */
 
@@ -12,7 +12,7 @@ export interface TaskEvidence {
   readonly ok: boolean;
   /** Tasks with evidence, one line each. */
   readonly done: readonly string[];
-  /** Tasks the person skipped or accepted BLOCKED. */
+  /** Tasks the person skipped. */
   readonly excused: readonly string[];
   /** Tasks without evidence, with why. */
   readonly problems: readonly string[];
@@ -23,7 +23,7 @@ function receiptsPass(record: TaskRecord): boolean {
 }
 
 /** Pure: the evidence of each task of `graph` in the build records. */
-export function checkTaskEvidence(graph: TaskGraph, records: readonly TaskRecord[], acceptedBlocked: readonly string[] = []): TaskEvidence {
+export function checkTaskEvidence(graph: TaskGraph, records: readonly TaskRecord[]): TaskEvidence {
   const done: string[] = [];
   const excused: string[] = [];
   const problems: string[] = [];
@@ -37,8 +37,6 @@ export function checkTaskEvidence(graph: TaskGraph, records: readonly TaskRecord
       else problems.push(`${task.id} is DONE but ${record.receipts.length === 0 ? 'has no receipts' : 'its receipts do not all pass'}`);
     } else if (record.status === 'SKIPPED') {
       excused.push(`${task.id}: skipped by the person`);
-    } else if (record.status === 'BLOCKED' && acceptedBlocked.includes(task.id)) {
-      excused.push(`${task.id}: BLOCKED, accepted by the person${record.reason ? ` (${record.reason})` : ''}`);
     } else {
       problems.push(`${task.id} is ${record.status}${record.reason ? `: ${record.reason}` : ''}`);
     }

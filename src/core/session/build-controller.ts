@@ -1,11 +1,11 @@
 import type { AgentEvent } from '../agent/agent-types.js';
 import { emptyBuildSection, type TaskRecord } from '../build/build-record.js';
 import { boardLines, renderBuildReport } from '../build/build-report.js';
-import { BuildRun, type BuildEnding, type BuildProgress } from '../build/build-run.js';
+import type { MarkedTask } from '../build/scheduler.js';
+import { BuildRun, type BuildEnding } from '../build/build-run.js';
 import { removeLeftoverWorktrees } from '../build/leftover-worktrees.js';
-import { blankRecord } from '../build/task-outcome.js';
 import { formatUsd } from '../budget/cost.js';
-import type { BuildAction } from '../commands/types.js';
+import type { BuildAction, ConfirmAction } from '../commands/types.js';
 import { errorMessage } from '../errors.js';
 import { latestApprovals, type StaleApproval } from '../pipeline/approvals.js';
 import type { TaskGraph } from '../task-graph/task.js';
@@ -15,6 +15,7 @@ import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
 import { ApprovalQueue, type AskedApproval } from './approval-queue.js';
 import { BuildState } from './build-state.js';
+import { TaskActions } from './task-actions.js';
 import { preflight, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
 import { buildingLine, decisionsWaiting, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
 
@@ -31,6 +32,8 @@ export interface BuildHost {
   stale(project: OpenProject): Promise<readonly StaleApproval[]>;
   /** What the Builder works from: the project brief and the approved design (the stage agents' context). */
   context(): Promise<{ name: string; text: string }[]>;
+  /** Asks the person to confirm (the session's yes/no dialog); a yes comes back as `skip`. Asked while the build runs too. */
+  confirm(action: ConfirmAction, prompt: string): void;
 }
 
 type Waiting = PreflightQuestion | { readonly kind: 'continue'; readonly resolve: () => void };
@@ -60,12 +63,20 @@ export class BuildController {
   /** Tasks finished in this run, and how many had when a task last rang for the person (so the build's end does not ring twice for it). */
   private finishedTasks = 0;
   private rangAt: number | undefined;
+  private readonly tasks: TaskActions;
 
   constructor(
     private readonly ports: SessionPorts,
     private readonly host: BuildHost,
   ) {
     this.state = new BuildState(ports.projects, (text) => host.emit(entry.error(text)));
+    this.tasks = new TaskActions(ports, this.state, {
+      emit: (input) => host.emit(input),
+      confirm: (action, prompt) => host.confirm(action, prompt),
+      run: () => this.run,
+      start: (project) => this.start(project),
+      requeued: (taskId) => this.escalated.delete(taskId),
+    });
   }
 
   running(): boolean {
@@ -176,15 +187,22 @@ export class BuildController {
         return;
       }
       case 'decide':
-        return this.decide(project, action.id, action.answer);
+        return this.tasks.decide(project, action.id, action.answer);
       case 'retry':
-        return this.requeue(project, action.taskId, ['BLOCKED', 'STALLED', 'NEEDS_CONTEXT', 'SKIPPED', 'IN-PROGRESS'], 'PENDING', 'retry');
+        return this.tasks.retry(project, action.taskId);
+      case 'skip':
+        return this.tasks.askSkip(project, action.taskId);
     }
   }
 
-  /** `!skip TASK-NNN` after the person confirmed. */
-  async skip(project: OpenProject, taskId: string): Promise<void> {
-    return this.requeue(project, taskId, ['PENDING', 'BLOCKED', 'STALLED', 'NEEDS_CONTEXT', 'IN-PROGRESS'], 'SKIPPED', 'skip');
+  /** `!skip TASK-NNN` after the person confirmed (checked again: the task may have moved since). */
+  skip(project: OpenProject, taskId: string): Promise<void> {
+    return this.tasks.skip(project, taskId);
+  }
+
+  /** The tasks built without a task the person skipped, for !status. */
+  skipMarks(project: OpenProject): Promise<readonly MarkedTask[]> {
+    return this.tasks.skipMarks(project);
   }
 
   /** Ctrl+C or !pause: stops the running tasks (they restart from their checkpoint later). */
@@ -384,69 +402,6 @@ export class BuildController {
       this.host.bell();
       this.wake?.();
     });
-  }
-
-  private async decide(project: OpenProject, id: string, answer: string): Promise<void> {
-    const decisions = project.handoff.build?.decisions ?? [];
-    const decision = decisions.find((d) => d.id.toLowerCase() === id.toLowerCase());
-    if (!decision) {
-      const open = decisions.filter((d) => d.answer === undefined).map((d) => d.id);
-      this.host.emit(entry.error(`There is no decision ${id}. ${open.length > 0 ? `Open: ${open.join(', ')}.` : 'No decision is open.'} !status lists them.`));
-      return;
-    }
-    if (decision.answer !== undefined) {
-      this.host.emit(entry.error(`${decision.id} was already answered: "${decision.answer}".`));
-      return;
-    }
-    const at = this.ports.env.now().toISOString();
-    const updated = decisions.map((d) => (d.id === decision.id ? { ...d, answer, answeredAt: at } : d));
-    const stillOpen = updated.some((d) => d.taskId === decision.taskId && d.answer === undefined);
-    await this.change(project, (progress) => ({
-      decisions: updated,
-      records: progress.records.map((r) => (r.id === decision.taskId && r.status === 'NEEDS_CONTEXT' && !stillOpen ? { ...r, status: 'PENDING' as const } : r)),
-    }));
-    this.host.emit(entry.success(`${decision.id} answered. ${stillOpen ? `${decision.taskId} still has open questions.` : `${decision.taskId} goes on with your answer.`}`));
-    if (!stillOpen && !this.run) await this.start(project);
-  }
-
-  private async requeue(project: OpenProject, taskId: string, from: readonly string[], to: 'PENDING' | 'SKIPPED', verb: string): Promise<void> {
-    const graph = await this.state.readGraph(project);
-    if (!graph) return;
-    const id = taskId.toUpperCase();
-    if (!graph.tasks.some((t) => t.id === id)) {
-      this.host.emit(entry.error(`There is no ${id} in TASK-GRAPH.md. !state lists the tasks.`));
-      return;
-    }
-    const current = project.handoff.tasks.find((r) => r.id === id)?.status ?? 'PENDING';
-    if (!from.includes(current) || (this.run?.runningTasks().includes(id) ?? false)) {
-      this.host.emit(entry.error(`${id} is ${this.run?.runningTasks().includes(id) ? 'running' : current}; !${verb} works on a task that is ${from.join(', ')}.`));
-      return;
-    }
-    await this.change(project, (progress) => {
-      const existing = progress.records.find((r) => r.id === id);
-      const records = existing ? progress.records.map((r) => (r.id === id ? { ...r, status: to } : r)) : [...progress.records, { ...blankRecord(id), status: to }];
-      return { ...progress, records };
-    });
-    this.escalated.delete(id);
-    if (to === 'SKIPPED') {
-      const dependents = graph.tasks.filter((t) => t.depends_on.includes(id)).map((t) => t.id);
-      this.host.emit(entry.success(`${id} is SKIPPED.${dependents.length > 0 ? ` Marked for your attention: ${dependents.join(', ')} ${dependents.length === 1 ? 'depends' : 'depend'} on it and will be built without it.` : ''}`));
-    } else {
-      this.host.emit(entry.success(`${id} is queued again; it restarts from the last checkpoint.`));
-    }
-    if (!this.run) await this.start(project);
-  }
-
-  /** Changes records/decisions: through the running build when there is one, else straight into HANDOFF.json. */
-  private async change(project: OpenProject, change: (progress: BuildProgress) => BuildProgress): Promise<void> {
-    if (this.run) {
-      await this.run.update(change);
-      return;
-    }
-    const graph = await this.state.readGraph(project);
-    const section = project.handoff.build ?? emptyBuildSection();
-    const next = change({ records: project.handoff.tasks, decisions: section.decisions });
-    if (graph) await this.state.persist(project, graph, next);
   }
 
   private branchPrefix(project: OpenProject): string {

@@ -176,3 +176,13 @@ export function decisionsWaiting(decisions: readonly Decision[], escalated: read
   if (tasks.length > 1) parts.push(`your call on ${tasks.length} escalated reviews, ${tasks.join(', ')} (!retry or !skip)`);
   return parts;
 }
+
+/** The question `!skip` asks: what is not built, and which tasks then go on without it (the scheduler treats a skipped task as satisfied). */
+export function skipPrompt(graph: TaskGraph, taskId: string): string {
+  const dependents = graph.tasks.filter((t) => t.depends_on.includes(taskId)).map((t) => t.id);
+  const effect =
+    dependents.length === 0
+      ? 'No task depends on it.'
+      : `${dependents.join(', ')} ${dependents.length === 1 ? 'depends' : 'depend'} on it and will be built without it, marked in !status and BUILD_REPORT.md.`;
+  return `Skip ${taskId}? It will not be built. ${effect} Type yes to skip, anything else to keep it.`;
+}

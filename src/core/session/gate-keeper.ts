@@ -48,13 +48,14 @@ export class GateKeeper {
       return;
     }
     const evidence = await project.gatherEvidence(gate);
-    const check = checkGate(gate, evidence);
+    const build = spec.needsFinishedBuild ? await project.gatherBuildEvidence() : undefined;
+    const check = checkGate(gate, evidence, build);
     if (check.open && gate === 'build' && !confirmed) {
       await this.showForecast(project);
       return;
     }
     const approval = this.approval(gate, evidence);
-    const outcome = await project.send({ type: 'GATE', gate, evidence }, spec.command, approval);
+    const outcome = await project.send({ type: 'GATE', gate, evidence, ...(build ? { build } : {}) }, spec.command, approval);
     if (!outcome.moved) {
       const reasons = check.open ? ['the pipeline is not in a stage this gate leaves'] : check.refusals.map((r) => `• ${r.reason} — ${r.remedy}.`);
       this.host.emit(entry.error(`${spec.command} refused: the ${STAGE_INFO[spec.to].label} stage needs what ${STAGE_INFO[spec.from].label} produces.\n${reasons.join('\n')}`));
@@ -80,9 +81,9 @@ export class GateKeeper {
   private async reapprove(project: OpenProject, gate: Gate): Promise<void> {
     const spec = GATE_SPECS[gate];
     const evidence = await project.gatherEvidence(gate);
-    const check = checkGate(gate, evidence);
+    const check = checkGate(gate, evidence, spec.needsFinishedBuild ? await project.gatherBuildEvidence() : undefined);
     if (!check.open) {
-      this.host.emit(entry.error(`${spec.command} cannot re-approve:\n${check.refusals.map((r) => `• ${r.reason}`).join('\n')}`));
+      this.host.emit(entry.error(`${spec.command} cannot re-approve:\n${check.refusals.map((r) => `• ${r.reason}${r.artifact === 'HANDOFF.json' ? ` — ${r.remedy}` : ''}`).join('\n')}`));
       return;
     }
     const approval = this.approval(gate, evidence);

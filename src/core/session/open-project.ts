@@ -3,10 +3,13 @@ import type { RegistryStage } from '../context/context.schema.js';
 import { HANDOFF_SCHEMA_VERSION, type Approval, type Handoff, type ProjectInfo } from '../handoff/handoff.schema.js';
 import type { ArtifactEvidence } from '../pipeline/artifacts.js';
 import { artifactSpec } from '../pipeline/artifacts.js';
+import { buildEvidence, type BuildEvidence } from '../pipeline/build-evidence.js';
+import { parseTaskGraph } from '../task-graph/parse-task-graph.js';
 import { gateArtifacts, type Gate } from '../pipeline/gates.js';
 import { pipelineMachine, positionOf, type PipelineEvent, type PipelineSnapshot, type Position } from '../pipeline/pipeline.machine.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
 import { milestoneReached, type Milestone } from '../build/build-record.js';
+import { clearRun } from '../handoff/reset-scope.js';
 import type { FieldProblem } from '../validation.js';
 import type { SessionPorts } from './ports.js';
 
@@ -125,7 +128,17 @@ export class OpenProject {
     return evidence;
   }
 
-  /** Sends an event; when the machine moves, records history (and the approval) and saves. */
+  /** What HANDOFF.json says of the build (its records against TASK-GRAPH.md), for the !critic guard. */
+  async gatherBuildEvidence(): Promise<BuildEvidence> {
+    const read = await this.ports.projects.readArtifact(this.id, 'TASK-GRAPH.md');
+    const parsed = read.kind === 'ok' ? parseTaskGraph(read.text) : undefined;
+    return buildEvidence(this.current.tasks, this.current.build?.completedAt, parsed?.ok ? parsed.graph : undefined);
+  }
+
+  /**
+   * Sends an event; when the machine moves, records history (and the approval) and saves.
+   * RESET also clears the run (approvals, tasks, build, milestone): the pipeline starts over.
+   */
   async send(event: PipelineEvent, label: string, approval?: Approval): Promise<TransitionOutcome> {
     const before = this.actor.getSnapshot();
     const from = positionOf(before);
@@ -135,12 +148,13 @@ export class OpenProject {
     if (!moved) return { moved, from, to };
 
     const at = this.ports.env.now().toISOString();
+    const base = event.type === 'RESET' ? clearRun(this.current) : this.current;
     const next: Handoff = {
-      ...this.current,
+      ...base,
       version: event.type === 'GATE' ? this.current.version + 1 : this.current.version,
       stage: to.paused ? 'paused' : to.stage,
       machine: this.actor.getPersistedSnapshot() as unknown as Record<string, unknown>,
-      approvals: event.type === 'RESET' ? [] : approval ? [...this.current.approvals, approval] : this.current.approvals,
+      approvals: approval ? [...base.approvals, approval] : base.approvals,
       history: [...this.current.history, { at, event: label, from: describe(from), to: describe(to) }],
       updatedAt: at,
     };

@@ -57,6 +57,8 @@ export interface ProjectStorePort {
   saveConversation(projectId: string, stage: Stage, messages: readonly ChatMessage[]): Promise<void>;
   /** Moves every stage's conversation into backups/ (a reset starts the agents afresh); returns where. */
   archiveConversations(projectId: string): Promise<string | undefined>;
+  /** Moves those of `names` that exist into one new folder under backups/; returns it and what moved (none: no folder). */
+  archiveArtifacts(projectId: string, names: readonly string[]): Promise<{ readonly dir: string; readonly moved: readonly string[] }>;
 }
 
 /** One turn of a stage's agent, as the session asks for it. */

@@ -126,8 +126,10 @@ export async function resumeProject(ports: SessionPorts, registered: RegisteredP
   if (directory.kind !== 'directory') {
     entries.push(entry.warning(`The project directory ${loaded.value.project.path} is missing. Restore it before any agent works there.`));
   }
-  // HANDOFF.json's milestone is the record; the registry only mirrors it.
-  const shipped = registered.stage === 'shipped' || loaded.value.milestone === 'shipped';
+  // HANDOFF.json's milestone is the record; the registry only mirrors it. After a !reset the
+  // registry's word no longer counts: a reset whose registry update failed must not be undone.
+  const reset = loaded.value.history.some((e) => e.event === '!reset');
+  const shipped = loaded.value.milestone === 'shipped' || (registered.stage === 'shipped' && !reset);
   let routed = false;
   if (shipped && project.position().stage !== 'maintenance') {
     routed = (await project.send({ type: 'ROUTE_MAINTENANCE' }, 'resume (shipped)')).moved;

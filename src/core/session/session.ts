@@ -23,6 +23,7 @@ export type { SessionEvent, SessionStatus, SubmitOutcome } from './session-event
 import { StageAgents } from './stage-agents.js';
 import { answerWelcome, askDirectoryAgain, welcomeWaitingFor, type WelcomeStep } from './welcome-flow.js';
 import { unfinishedBuildHint } from './build-messages.js';
+import { resetProject } from './reset-project.js';
 
 /** What the session is waiting for from the person's next plain line. */
 type Dialog =
@@ -83,6 +84,11 @@ export class Session {
       context: () => this.agents.context('building'),
       pause: (reason) => this.pauseFor(reason),
       stale: (project) => this.gates.stale(project),
+      // Asked while the build runs too: the next line answers it, and the build goes on meanwhile.
+      confirm: (action, prompt) => {
+        this.dialog = { kind: 'confirm', action };
+        this.emit(entry.warning(prompt));
+      },
     });
     this.gates = new GateKeeper(ports, {
       emit: (input) => this.emit(input),
@@ -410,16 +416,9 @@ export class Session {
         return;
       case 'reset': {
         const project = this.project!;
-        const backup = await this.ports.projects.backupHandoff(project.id);
-        await project.send({ type: 'RESET' }, '!reset');
-        this.agents.forget(project.id);
-        const conversations = await this.ports.projects.archiveConversations(project.id);
+        const entries = await resetProject(this.ports, project, () => this.agents.forget(project.id));
         await this.registerQuietly(project);
-        this.emit(
-          entry.success(
-            `Reset to Discovery. The previous state is backed up at ${backup}${conversations ? `, the agents' conversations at ${conversations}` : ''}.`,
-          ),
-        );
+        for (const e of entries) this.emit(e);
       }
     }
   }
@@ -460,6 +459,7 @@ export class Session {
       stale: await this.gates.stale(this.project),
       agentState: this.agents.state(),
       handoffPath: this.ports.projects.handoffPath(this.project.id),
+      marked: await this.builder.skipMarks(this.project),
     };
   }
 

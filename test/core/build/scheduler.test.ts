@@ -135,6 +135,10 @@ describe('markedTasks (skipped tasks mark their dependents)', () => {
     ]);
     expect(markedTasks(state(diamond))).toEqual([]);
   });
+
+  it('keeps a dependent marked once it is DONE: it was built without the skipped task', () => {
+    expect(markedTasks(state(diamond, 2, { 'TASK-003': 'DONE' }, ['TASK-002'])).map((m) => [m.taskId, m.skippedDependencies])).toEqual([['TASK-003', ['TASK-002']]]);
+  });
 });
 
 describe('buildSettled', () => {

@@ -25,6 +25,14 @@ describe('HANDOFF.json schema', () => {
     expect(fields).toContain('approvals.0.artifacts.0.sha256');
   });
 
+  it('reads a build section written with the dropped acceptedBlocked list, and does not write it back', () => {
+    const { handoff, actor } = newHandoff(project, '2026-01-01T00:00:00.000Z');
+    actor.stop();
+    const parsed = handoffSchema.parse({ ...handoff, build: { autonomy: 'end_only', decisions: [], acceptedBlocked: [], branch: 'main' } });
+    expect(parsed.build).toEqual({ autonomy: 'end_only', decisions: [], branch: 'main' });
+    expect(JSON.stringify(parsed)).not.toContain('acceptedBlocked');
+  });
+
   it('rejects unknown top-level fields (the shape is ours)', () => {
     const { handoff, actor } = newHandoff(project, '2026-01-01T00:00:00.000Z');
     actor.stop();

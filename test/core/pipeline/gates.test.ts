@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS } from '../../../src/core/pipeline/artifacts.js';
 import { checkGate, gateForStage } from '../../../src/core/pipeline/gates.js';
+import { buildEvidence } from '../../../src/core/pipeline/build-evidence.js';
+import type { TaskRecord } from '../../../src/core/build/build-record.js';
 import { FEATURE_SPEC } from '../../support/temp-home.js';
 
 const SHA = 'b'.repeat(64);
@@ -85,5 +87,46 @@ describe('optional artifacts', () => {
     expect(checkGate('build', [...required, { name: 'SCHEMA.md', status: 'missing' }])).toEqual({ open: true });
     const broken = checkGate('build', [...required, { name: 'SCHEMA.md', status: 'invalid', sha256: SHA, problems: [{ line: 4, message: 'bad field row' }] }]);
     expect(broken.open).toBe(false);
+  });
+});
+
+describe('the !critic guard reads the build, not only its report', () => {
+  const report = [{ name: 'BUILD_REPORT.md', status: 'valid', sha256: SHA }] as const;
+  const record = (id: string, status: TaskRecord['status']): TaskRecord => ({ id, status, attempts: 1, concerns: [], receipts: [], changedFiles: [], inputTokens: 0, outputTokens: 0, costUsd: 0, reviewRounds: 0 });
+  const task = (id: string) => ({ id, title: id, description: 'd', acceptance_criteria: ['a'], output_files: [`${id}.js`], depends_on: [], size: 'S' as const, status: 'PENDING' as const });
+  const graph = { tasks: [task('TASK-001'), task('TASK-002'), task('TASK-003'), task('TASK-004')] };
+
+  it('opens when the build completed with every task DONE or skipped', () => {
+    const build = buildEvidence([record('TASK-001', 'DONE'), record('TASK-002', 'SKIPPED'), record('TASK-003', 'DONE'), record('TASK-004', 'DONE')], 'then', graph);
+    expect(build).toEqual({ completedAt: 'then', unfinished: [] });
+    expect(checkGate('critic', report, build)).toEqual({ open: true });
+  });
+
+  it('refuses a report on disk when tasks are not finished, naming them and what to type', () => {
+    // TASK-004 has no record yet: the Builder has not reached it.
+    const build = buildEvidence([record('TASK-001', 'DONE'), record('TASK-002', 'BLOCKED'), record('TASK-003', 'NEEDS_CONTEXT')], 'earlier', graph);
+    expect(build.unfinished).toEqual([{ id: 'TASK-002', status: 'BLOCKED' }, { id: 'TASK-003', status: 'NEEDS_CONTEXT' }, { id: 'TASK-004', status: 'PENDING' }]);
+    const check = checkGate('critic', report, build);
+    expect(check.open).toBe(false);
+    if (check.open) return;
+    expect(check.refusals).toEqual([
+      {
+        artifact: 'HANDOFF.json',
+        reason: 'the build is not finished: TASK-002 BLOCKED, TASK-003 NEEDS_CONTEXT, TASK-004 PENDING',
+        remedy: 'type !continue to go on with the build, !retry TASK-002 to run it again, !skip TASK-002 to build without it or !decide <id> <answer> for TASK-003 (!status lists the questions)',
+      },
+    ]);
+  });
+
+  it('refuses a build whose tasks are done but which never completed, and a guard without the build evidence', () => {
+    const notCompleted = checkGate('critic', report, buildEvidence([record('TASK-001', 'DONE')], undefined, undefined));
+    expect(notCompleted.open ? [] : notCompleted.refusals.map((r) => `${r.reason} — ${r.remedy}`)).toEqual([
+      'the build has not completed (HANDOFF.json has no completion time) — type !continue to finish it and write BUILD_REPORT.md',
+    ]);
+    expect(checkGate('critic', report).open).toBe(false);
+  });
+
+  it('is asked only by !critic', () => {
+    expect(checkGate('plan', [{ name: 'feature-spec.md', status: 'valid', sha256: SHA }])).toEqual({ open: true });
   });
 });

@@ -10,13 +10,16 @@ function validEvidence(gate: Gate): ArtifactEvidence[] {
   return GATE_SPECS[gate].artifacts.map((name) => ({ name, status: 'valid', sha256: SHA }));
 }
 
+/** A finished build, as HANDOFF.json says it once BUILD_REPORT.md is written (only !critic reads it). */
+const FINISHED = { completedAt: '2026-01-01T00:00:00Z', unfinished: [] };
+
 function start(): PipelineSnapshot {
   return initialTransition(pipelineMachine)[0];
 }
 
 function walkTo(gates: readonly Gate[]): PipelineSnapshot {
   let snapshot = start();
-  for (const gate of gates) [snapshot] = transition(pipelineMachine, snapshot, { type: 'GATE', gate, evidence: validEvidence(gate) });
+  for (const gate of gates) [snapshot] = transition(pipelineMachine, snapshot, { type: 'GATE', gate, evidence: validEvidence(gate), build: FINISHED });
   return snapshot;
 }
 
@@ -29,7 +32,7 @@ describe('pipeline machine', () => {
     const expected = ['planning', 'building', 'critique', 'security', 'verification'];
     let snapshot = start();
     GATES.forEach((gate, i) => {
-      [snapshot] = transition(pipelineMachine, snapshot, { type: 'GATE', gate, evidence: validEvidence(gate) });
+      [snapshot] = transition(pipelineMachine, snapshot, { type: 'GATE', gate, evidence: validEvidence(gate), build: FINISHED });
       expect(positionOf(snapshot).stage).toBe(expected[i]);
     });
   });
@@ -41,6 +44,15 @@ describe('pipeline machine', () => {
   ] as const)('refuses !plan when the feature spec is %s', (_label, evidence) => {
     const [snapshot] = transition(pipelineMachine, start(), { type: 'GATE', gate: 'plan', evidence: evidence as readonly ArtifactEvidence[] });
     expect(positionOf(snapshot).stage).toBe('discovery');
+  });
+
+  it.each([
+    ['without the build\'s evidence', undefined],
+    ['while a task is BLOCKED', { completedAt: '2026-01-01T00:00:00Z', unfinished: [{ id: 'TASK-002', status: 'BLOCKED' }] }],
+    ['before the build completed', { unfinished: [] }],
+  ] as const)('refuses !critic with a valid BUILD_REPORT.md %s', (_label, build) => {
+    const [snapshot] = transition(pipelineMachine, walkTo(['plan', 'build']), { type: 'GATE', gate: 'critic', evidence: validEvidence('critic'), ...(build ? { build } : {}) });
+    expect(positionOf(snapshot).stage).toBe('building');
   });
 
   it('ignores a gate that does not leave the current stage, even with valid evidence', () => {

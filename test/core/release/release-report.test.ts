@@ -115,12 +115,12 @@ describe('task evidence', () => {
   const task = (id: string) => ({ id, title: id, description: 'd', acceptance_criteria: ['c'], output_files: ['f'], depends_on: [], size: 'S' as const, status: 'DONE' as const });
   const receipt = { gate: 'test', command: 'npm test', exitCode: 0, timedOut: false, durationMs: 1, outputSha256: 'x', outputTail: '', at: 't' };
   const record = (id: string, status: 'DONE' | 'BLOCKED' | 'SKIPPED', receipts = [receipt]) => ({ id, status, attempts: 1, concerns: [], receipts, changedFiles: [], inputTokens: 0, outputTokens: 0, costUsd: 0, reviewRounds: 0 });
-  it('accepts DONE with receipts, skipped and accepted BLOCKED tasks; names the rest', () => {
+  it('accepts DONE with receipts and skipped tasks; names the rest, a BLOCKED one included', () => {
     const graph = { tasks: [task('TASK-001'), task('TASK-002'), task('TASK-003'), task('TASK-004'), task('TASK-005')] };
-    const evidence = checkTaskEvidence(graph, [record('TASK-001', 'DONE'), record('TASK-002', 'DONE', []), record('TASK-003', 'SKIPPED'), record('TASK-004', 'BLOCKED')], ['TASK-004']);
+    const evidence = checkTaskEvidence(graph, [record('TASK-001', 'DONE'), record('TASK-002', 'DONE', []), record('TASK-003', 'SKIPPED'), record('TASK-004', 'BLOCKED')]);
     expect(evidence.ok).toBe(false);
-    expect(evidence.problems).toEqual(['TASK-002 is DONE but has no receipts', 'TASK-005 (TASK-005) was never built: no record in HANDOFF.json']);
-    expect(evidence.excused).toHaveLength(2);
+    expect(evidence.problems).toEqual(['TASK-002 is DONE but has no receipts', 'TASK-004 is BLOCKED', 'TASK-005 (TASK-005) was never built: no record in HANDOFF.json']);
+    expect(evidence.excused).toEqual(['TASK-003: skipped by the person']);
   });
 });
 

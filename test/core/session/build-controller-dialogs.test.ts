@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskResult } from '../../../src/core/build/task-runner.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/core/tools/types.js';
 import { blockedResult, doneResult, runRecord, task } from '../build/build-fixtures.js';
-import { builds, cleanUp, setUp, START, type Harness, type Step } from './build-controller-fixtures.js';
+import { builds, cleanUp, latch, setUp, START, type Harness, type Step } from './build-controller-fixtures.js';
 
 /*
  * What the Builder asks the person and what their answers do, over real stores: the dirty-tree
@@ -230,9 +230,21 @@ describe('BuildController: !retry and !skip', () => {
     expect(h.seen.said.at(-1)!.text).toBe('There is no TASK-404 in TASK-GRAPH.md. !state lists the tasks.');
     expect(h.executions).toHaveLength(3);
 
+    // !skip asks first, naming what then goes on without the task; a DONE task is refused without asking.
+    await h.controller.act(h.project, { kind: 'skip', taskId: 'TASK-003' });
+    expect(h.seen.said.at(-1)).toMatchObject({ tone: 'error', text: expect.stringMatching(/^TASK-003 is DONE; !skip works on a task that is PENDING, BLOCKED/) });
+    await h.controller.act(h.project, { kind: 'skip', taskId: 'task-001' });
+    expect(h.seen.confirms).toEqual([
+      {
+        action: { kind: 'skip', taskId: 'TASK-001' },
+        prompt: 'Skip TASK-001? It will not be built. TASK-002 depends on it and will be built without it, marked in !status and BUILD_REPORT.md. Type yes to skip, anything else to keep it.',
+      },
+    ]);
+    expect((await h.stored()).tasks.find((r) => r.id === 'TASK-001')?.status).toBe('BLOCKED');
+
     await h.controller.skip(h.project, 'TASK-001');
 
-    expect(h.text()).toContain('TASK-001 is SKIPPED. Marked for your attention: TASK-002 depends on it and will be built without it.');
+    expect(h.text()).toContain('TASK-001 is SKIPPED. Marked for your attention: TASK-002 depends on it and will be built without it; !status and BUILD_REPORT.md show it.');
     expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001', 'TASK-003', 'TASK-003', 'TASK-002']);
     const stored = await h.stored();
     expect(stored.tasks.map((r) => [r.id, r.status])).toEqual([
@@ -241,8 +253,49 @@ describe('BuildController: !retry and !skip', () => {
       ['TASK-003', 'DONE'],
     ]);
     expect(await h.statuses()).toEqual({ 'TASK-001': 'SKIPPED', 'TASK-002': 'DONE', 'TASK-003': 'DONE' });
-    expect(await h.artifact('BUILD_REPORT.md')).toContain('- Tasks: 3 (2 DONE, 1 SKIPPED by the person)');
+    const report = (await h.artifact('BUILD_REPORT.md'))!;
+    expect(report).toContain('- Tasks: 3 (2 DONE, 1 SKIPPED by the person)');
+    expect(report).toContain('## Skipped tasks');
+    expect(report).toContain('- TASK-001 (Build part 001): skipped; built without it: TASK-002');
+    expect(report).toContain('- Marked: depends on TASK-001, which a person chose to skip; check that TASK-002 still makes sense without it');
     expect(stored.milestone).toBe('built');
+    // !status reads the same marks.
+    expect(await h.controller.skipMarks(h.project)).toEqual([expect.objectContaining({ taskId: 'TASK-002', skippedDependencies: ['TASK-001'] })]);
+  });
+
+  it('!skip of a BLOCKED task while another task runs: asks at once, refuses the running one, and the build goes on with the dependent', async () => {
+    const running = latch();
+    const release = latch();
+    const held: Step = async (request) => {
+      running.open();
+      await release.promise;
+      return doneResult(request.task.id);
+    };
+    const h = await setUp({
+      tasks: [task('TASK-001'), task('TASK-002', ['TASK-001']), task('TASK-003')],
+      steps: { 'TASK-001': [(r) => blockedResult(r.task.id)], 'TASK-002': [builds], 'TASK-003': [held] },
+      maxWorkers: 2,
+    });
+    const build = h.controller.start(h.project);
+    await running.promise;
+    await vi.waitFor(async () => expect((await h.stored()).tasks.find((r) => r.id === 'TASK-001')?.status).toBe('BLOCKED'));
+    expect(h.controller.running()).toBe(true);
+
+    await h.controller.act(h.project, { kind: 'skip', taskId: 'TASK-003' });
+    expect(h.seen.said.at(-1)!.text).toBe('TASK-003 is running; !skip works on a task that is PENDING, BLOCKED, STALLED, NEEDS_CONTEXT, IN-PROGRESS. Let it finish, or press Ctrl+C to stop the build first.');
+    await h.controller.act(h.project, { kind: 'skip', taskId: 'TASK-001' });
+    expect(h.seen.confirms.map((c) => c.prompt)).toEqual([expect.stringContaining('TASK-002 depends on it and will be built without it')]);
+
+    await h.controller.skip(h.project, 'TASK-001');
+    expect(h.text()).toContain('TASK-001 is SKIPPED.');
+    release.open();
+    await build;
+
+    expect(h.executions.map((e) => e.task.id).sort()).toEqual(['TASK-001', 'TASK-002', 'TASK-003']);
+    const stored = await h.stored();
+    expect(Object.fromEntries(stored.tasks.map((r) => [r.id, r.status]))).toEqual({ 'TASK-001': 'SKIPPED', 'TASK-002': 'DONE', 'TASK-003': 'DONE' });
+    expect(stored.milestone).toBe('built');
+    expect(await h.artifact('BUILD_REPORT.md')).toContain('- TASK-001 (Build part 001): skipped; built without it: TASK-002');
   });
 });
 

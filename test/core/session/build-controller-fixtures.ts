@@ -7,6 +7,7 @@ import { gitFail, gitOk } from '../../../src/core/git/git-results.js';
 import type { Handoff } from '../../../src/core/handoff/handoff.schema.js';
 import type { ArtifactEvidence } from '../../../src/core/pipeline/artifacts.js';
 import type { StaleApproval } from '../../../src/core/pipeline/approvals.js';
+import type { ConfirmAction } from '../../../src/core/commands/types.js';
 import { BuildController, type BuildHost } from '../../../src/core/session/build-controller.js';
 import type { BuildEnvironmentPort, TaskExecution } from '../../../src/core/session/build-ports.js';
 import type { OpenProject } from '../../../src/core/session/open-project.js';
@@ -55,6 +56,8 @@ export interface Seen {
   readonly pauses: string[];
   /** What the host reports as stale approvals (none unless a test sets some). */
   stale: StaleApproval[];
+  /** Every confirmation the controller asked the person for (the session's yes/no dialog). */
+  readonly confirms: { action: ConfirmAction; prompt: string }[];
 }
 
 export interface Harness {
@@ -166,6 +169,7 @@ function recordingHost(seen: Seen, context: { name: string; text: string }[]): B
     },
     context: async () => context,
     stale: async () => seen.stale,
+    confirm: (action, prompt) => seen.confirms.push({ action, prompt }),
   };
 }
 
@@ -244,7 +248,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
     const moved = await project.send({ type: 'GATE', gate, evidence: valid(...names) }, `!${gate}`);
     if (!moved.moved) throw new Error(`the ${gate} gate did not open`);
   }
-  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [] };
+  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [], confirms: [] };
   const controller = new BuildController(ports, recordingHost(seen, [{ name: 'TDD.md', text: '# TDD' }]));
   const artifact = async (name: string) => {
     const read = await ports.projects.readArtifact(project.id, name);

@@ -90,3 +90,37 @@ describe('approvals bound to artifacts', () => {
     await session.shutdown();
   });
 });
+
+describe('!critic needs a finished build', () => {
+  it('refuses a BUILD_REPORT.md on disk while the tasks are not built, saying which and what to type', async () => {
+    const { session, text, artifacts } = await projectInPlanning();
+    await submitAll(session, ['!build', 'yes']);
+    expect((await handoff(artifacts)).stage).toBe('building');
+    // A report left from elsewhere: it has the heading, but HANDOFF.json has no finished build.
+    await writeFile(path.join(artifacts, 'BUILD_REPORT.md'), '# Build report\n\n## Tasks\n\nAll done.\n');
+    expect((await session.submit('!critic')).ok).toBe(false);
+    expect(text()).toContain('!critic refused: the Critic stage needs what Builder produces.');
+    expect(text()).toContain('• the build is not finished: TASK-001 PENDING, TASK-002 PENDING, TASK-003 PENDING, TASK-004 PENDING — type !continue to go on with the build.');
+    expect((await handoff(artifacts)).stage).toBe('building');
+    await session.shutdown();
+  });
+});
+
+describe('!skip in the session', () => {
+  it('asks naming the dependents, skips after yes, and !status shows the skipped task and what is built without it', async () => {
+    const { session, text, artifacts, entries } = await projectInPlanning();
+    await submitAll(session, ['!build', 'yes']);
+    await session.submit('!skip TASK-002');
+    expect(text()).toContain('Skip TASK-002? It will not be built. TASK-003 depends on it and will be built without it, marked in !status and BUILD_REPORT.md. Type yes to skip, anything else to keep it.');
+    expect(session.status().waitingFor).toBe('yes to confirm');
+    await session.submit('yes');
+    expect(text()).toContain('TASK-002 is SKIPPED. Marked for your attention: TASK-003 depends on it and will be built without it; !status and BUILD_REPORT.md show it.');
+    expect((await handoff(artifacts)).tasks.find((r) => r.id === 'TASK-002')?.status).toBe('SKIPPED');
+
+    await session.submit('!status');
+    const status = entries.at(-1)!.text;
+    expect(status).toContain('  TASK-002 SKIPPED by you; built without it: TASK-003 (!retry TASK-002 builds it after all)');
+    expect(status).toContain('  TASK-003 marked: depends on TASK-002, which a person chose to skip; check that TASK-003 still makes sense without it');
+    await session.shutdown();
+  });
+});

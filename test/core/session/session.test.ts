@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handoffSchema } from '../../../src/core/handoff/handoff.schema.js';
 import { contextFileSchema } from '../../../src/core/context/context.schema.js';
+import { renderTaskGraph } from '../../../src/core/task-graph/render-task-graph.js';
+import { RUN_OUTPUTS } from '../../../src/core/handoff/reset-scope.js';
 import { FEATURE_SPEC, INSTALL_DIR, makeTempHome, recordingSession, submitAll, type TempHome } from '../../support/temp-home.js';
 
 let home: TempHome;
@@ -171,6 +173,76 @@ describe('gates, pause and reset', () => {
     const backup = await readHandoff(path.join(home.home, 'artifacts', id, 'backups', backups[0]!));
     expect(backup.stage).toBe('planning');
     await session.shutdown();
+  });
+
+  it('starts the pipeline over after a shipped run: no tasks, no build, no milestone, old reports in backups/', async () => {
+    const first = await createProject();
+    await first.session.shutdown();
+    const artifacts = path.join(home.home, 'artifacts', first.id);
+    const task = (id: string, deps: string[]) => ({ id, title: `Task ${id}`, description: 'Do it.', acceptance_criteria: ['it works'], output_files: [`src/${id}.js`], depends_on: deps, size: 'S' as const, status: 'DONE' as const });
+    await writeFile(path.join(artifacts, 'TASK-GRAPH.md'), renderTaskGraph({ tasks: [task('TASK-001', []), task('TASK-002', ['TASK-001'])] }));
+    await writeFile(path.join(artifacts, 'feature-spec.md'), FEATURE_SPEC);
+    for (const name of RUN_OUTPUTS) await writeFile(path.join(artifacts, name), `old ${name}\n`);
+    const done = (id: string) => ({ id, status: 'DONE', attempts: 1, sha: 'abcdef1', concerns: [], receipts: [], changedFiles: [], inputTokens: 0, outputTokens: 0, costUsd: 0, reviewRounds: 2 });
+    await writeFile(
+      first.handoffFile,
+      JSON.stringify({
+        ...(await readHandoff(first.handoffFile)),
+        tasks: [done('TASK-001'), done('TASK-002')],
+        build: { autonomy: 'end_only', decisions: [{ id: 'D-1', taskId: 'TASK-001', question: 'Which port?', askedAt: 'then', answer: '8080', answeredAt: 'then' }], completedAt: '2026-01-01T00:00:00.000Z', branch: 'main' },
+        milestone: 'shipped',
+      }),
+    );
+
+    const second = await recordingSession(home);
+    await submitAll(second.session, ['Start agent 0', '1']);
+    expect(second.text()).toContain('Resumed todo in Maintenance');
+    await second.session.submit('!reset');
+    // The prompt says what goes and where the old state is kept.
+    expect(second.text()).toContain('2 task records');
+    expect(second.text()).toContain('the build\'s state (completed 2026-01-01T00:00:00.000Z, branch main)');
+    expect(second.text()).toContain('the "shipped" milestone are cleared from HANDOFF.json');
+    expect(second.text()).toContain(`move to ${path.join(artifacts, 'backups')}`);
+    expect((await second.session.submit('yes')).ok).toBe(true);
+
+    const handoff = await readHandoff(first.handoffFile);
+    expect(handoff).toMatchObject({ stage: 'discovery', tasks: [], approvals: [] });
+    expect(handoff.build).toBeUndefined();
+    expect(handoff.milestone).toBeUndefined();
+    expect((await readContext()).registered_projects[0]).toMatchObject({ stage: 'discovery' });
+    const backups = await readdir(path.join(artifacts, 'backups'));
+    const run = backups.find((f) => f.startsWith('run-'))!;
+    for (const name of RUN_OUTPUTS) {
+      expect(existsSync(path.join(artifacts, name))).toBe(false);
+      expect(await readFile(path.join(artifacts, 'backups', run, name), 'utf8')).toBe(`old ${name}\n`);
+    }
+    // The starting point stays, with nothing reading as DONE.
+    expect(await readFile(path.join(artifacts, 'feature-spec.md'), 'utf8')).toBe(FEATURE_SPEC);
+    const graph = await readFile(path.join(artifacts, 'TASK-GRAPH.md'), 'utf8');
+    expect(graph).toContain('TASK-002 [PENDING]');
+    expect(graph).not.toContain('DONE |');
+    const said = second.text();
+    expect(said).toContain(`The old run's reports moved to ${path.join(artifacts, 'backups', run)}: BUILD_REPORT.md, DECISIONS.md`);
+    expect(said).toContain('Every task in TASK-GRAPH.md is PENDING again.');
+    expect(said).toContain('Cleared from HANDOFF.json: the approvals (none yet), 2 task records, the build\'s state');
+
+    await second.session.submit('!status');
+    const status = second.entries.at(-1)!.text;
+    expect(status).toContain('Stage:    Discovery');
+    expect(status).not.toContain('shipped');
+    expect(status).not.toContain('Tasks:');
+    await second.session.shutdown();
+
+    // A resume stays in Discovery: the reset is not undone by the old milestone, nor by a
+    // registry that still says shipped (as when its update failed after the reset).
+    const registry = await readContext();
+    registry.registered_projects[0]!.stage = 'shipped';
+    await writeFile(path.join(home.home, 'config', 'context.json'), JSON.stringify(registry));
+    const third = await recordingSession(home);
+    await submitAll(third.session, ['Start agent 0', '1']);
+    expect(third.text()).toContain('Resumed todo in Discovery');
+    expect(third.session.status().stage).toBe('discovery');
+    await third.session.shutdown();
   });
 
   it('answers natural language with a suggestion and never moves', async () => {

@@ -2,20 +2,20 @@ import { entry } from '../../transcript.js';
 import type { CommandDefinition } from '../types.js';
 import { BUILDER_STAGES, parseTaskId } from './build-stages.js';
 
-/** `!skip TASK-003`: after a yes, the task never runs and its dependents are built without it. */
+/**
+ * `!skip TASK-003`: the Builder checks the task, then asks (naming the tasks that depend on it);
+ * after a yes the task never runs and its dependents are built without it, marked. Works while
+ * other tasks run, like !retry.
+ */
 export const skipCommand: CommandDefinition = {
   name: 'skip',
   aliases: [],
   availability: { kind: 'stages', stages: BUILDER_STAGES },
-  summary: 'Skip a task (asks first); tasks that depend on it are marked',
+  summary: 'Skip a task (asks first, naming its dependents); they are built without it and marked',
   usage: '!skip TASK-NNN',
   run(ctx) {
     const taskId = parseTaskId(ctx.args);
     if (!taskId) return { kind: 'message', failed: true, entries: [entry.error(`!skip needs one task id, e.g. !skip TASK-003 (got "${ctx.args.trim()}").`)] };
-    return {
-      kind: 'confirm',
-      prompt: `Skip ${taskId}? It will not be built, and tasks that depend on it are built without it. Type yes to skip, anything else to keep it.`,
-      action: { kind: 'skip', taskId },
-    };
+    return { kind: 'build', action: { kind: 'skip', taskId } };
   },
 };

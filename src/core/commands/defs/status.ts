@@ -1,3 +1,4 @@
+import type { MarkedTask } from '../../build/scheduler.js';
 import type { Handoff } from '../../handoff/handoff.schema.js';
 import { describeStale } from '../../pipeline/approvals.js';
 import { gateForStage } from '../../pipeline/gates.js';
@@ -6,14 +7,19 @@ import { entry } from '../../transcript.js';
 import type { CommandDefinition } from '../types.js';
 
 /** The build's tasks by status, and the decisions waiting for the person. */
-function buildLines(handoff: Handoff): string[] {
+function buildLines(handoff: Handoff, marked: readonly MarkedTask[]): string[] {
   if (handoff.tasks.length === 0 && !handoff.build) return [];
   const counts = new Map<string, number>();
   for (const task of handoff.tasks) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
   const lines = [`Tasks:    ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ') || 'none started'}${handoff.build?.completedAt ? ` — build complete ${handoff.build.completedAt}` : ''}`];
   for (const task of handoff.tasks) {
     if (['BLOCKED', 'STALLED', 'NEEDS_CONTEXT'].includes(task.status)) lines.push(`  ${task.id} ${task.status}: ${task.reason ?? ''}`);
+    if (task.status === 'SKIPPED') {
+      const dependents = marked.filter((m) => m.skippedDependencies.includes(task.id)).map((m) => m.taskId);
+      lines.push(`  ${task.id} SKIPPED by you${dependents.length > 0 ? `; built without it: ${dependents.join(', ')}` : ''} (!retry ${task.id} builds it after all)`);
+    }
   }
+  for (const m of marked) lines.push(`  ${m.taskId} marked: ${m.why}`);
   const open = (handoff.build?.decisions ?? []).filter((d) => d.answer === undefined);
   for (const d of open) lines.push(`Decision: ${d.id} (${d.taskId}) ${d.question} — answer with !decide ${d.id} <answer>`);
   if (handoff.build?.autonomy === 'per_task') lines.push('Autonomy: per_task (the Builder stops after each task until !continue)');
@@ -52,7 +58,7 @@ export const statusCommand: CommandDefinition = {
       `Approved: ${project.handoff.approvals.length === 0 ? 'no gate yet' : [...new Set(project.handoff.approvals.map((a) => `!${a.gate}`))].join(', ')}`,
       // In Maintenance the earlier gates are history: their artifacts change with every maintenance build.
       ...(maintenance ? [] : project.stale.map((s) => `STALE:    ${describeStale(s)}`)),
-      ...buildLines(project.handoff),
+      ...buildLines(project.handoff, project.marked ?? []),
       `Next:     ${next}`,
     ];
     const warn = !maintenance && project.stale.length > 0;
