@@ -210,10 +210,12 @@ export class BuildRun {
       next = next.slice(0, 1);
       parallel = false;
     }
+    // In place, the record keeps the commit the task starts from: after a crash its leftovers are told from the person's work by it.
+    const inPlace = !parallel && next.length > 0 ? await this.inPlaceBase() : undefined;
     for (const taskId of next) {
       const task = this.options.graph.tasks.find((t) => t.id === taskId)!;
       const controller = new AbortController();
-      const record = startedRecord(this.records.find((r) => r.id === taskId), taskId, this.ports.now().toISOString());
+      const record = startedRecord(this.records.find((r) => r.id === taskId), taskId, this.ports.now().toISOString(), inPlace);
       this.setRecord(record);
       await this.save();
       // Stopped while the record was saved: it stays IN-PROGRESS and restarts with the build.
@@ -231,6 +233,12 @@ export class BuildRun {
   }
 
   private headKnown = false;
+
+  /** The commit an in-place task starts from; undefined when git cannot say (the task then fails on its own status). */
+  private async inPlaceBase(): Promise<{ base: string | null } | undefined> {
+    const status = await this.ports.git.status(this.options.projectDir);
+    return status.ok ? { base: status.value.head } : undefined;
+  }
 
   /** Whether the repository has a commit yet (a new project's first task makes it). */
   private async hasCommit(): Promise<boolean> {

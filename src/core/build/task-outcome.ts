@@ -19,11 +19,20 @@ export function blankRecord(id: string): TaskRecord {
   return { id, status: 'PENDING', attempts: 0, concerns: [], receipts: [], changedFiles: [], inputTokens: 0, outputTokens: 0, costUsd: 0, reviewRounds: 0 };
 }
 
-/** The record of a task that starts (again). */
-export function startedRecord(previous: TaskRecord | undefined, id: string, now: string): TaskRecord {
+/** The record of a task that starts (again); `inPlace` when it runs in the project directory, from that commit. */
+export function startedRecord(previous: TaskRecord | undefined, id: string, now: string, inPlace?: { readonly base: string | null }): TaskRecord {
   const base: TaskRecord = previous ?? blankRecord(id);
-  const { reason: _reason, finishedAt: _finished, ...rest } = base;
-  return { ...rest, status: 'IN-PROGRESS', attempts: base.attempts + 1, startedAt: now };
+  const { reason: _reason, finishedAt: _finished, inPlace: _before, ...rest } = base;
+  return { ...rest, status: 'IN-PROGRESS', attempts: base.attempts + 1, startedAt: now, ...(inPlace ? { inPlace: { base: inPlace.base } } : {}) };
+}
+
+/**
+ * The task the process died in the middle of while it worked in the project directory: its
+ * record is still IN-PROGRESS (or queued again by !retry) with no end, so whatever is
+ * uncommitted in the project is what it had written.
+ */
+export function interruptedInPlace(records: readonly TaskRecord[]): TaskRecord | undefined {
+  return records.find((r) => (r.status === 'IN-PROGRESS' || r.status === 'PENDING') && r.inPlace !== undefined && r.startedAt !== undefined && r.finishedAt === undefined);
 }
 
 function lastReceipts(result: TaskResult): readonly Receipt[] {

@@ -15,7 +15,7 @@ import { entry, type EntryInput } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
 import { BuildState } from './build-state.js';
-import { preflight, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
+import { preflight, setAsideInterrupted, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
 import { buildingLine, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
@@ -107,6 +107,12 @@ export class BuildController {
       this.host.emit(entry.warning(checked.text));
       this.host.bell();
       return;
+    }
+    if (checked.interrupted) {
+      // The process died while a task worked in place: its leftovers are set aside, never offered to the person as their own.
+      const aside = await setAsideInterrupted(checked.interrupted, project.handoff.project.path, build);
+      this.host.emit(aside.ok ? entry.warning(aside.text) : entry.error(aside.text));
+      if (!aside.ok) return;
     }
     await this.launch(project, checked.branch);
     return this.settled();

@@ -197,14 +197,16 @@ describe('BuildRun, one worker', () => {
     expect(h.log).toEqual(['start TASK-001', 'end TASK-001', 'start TASK-002', 'end TASK-002', 'start TASK-003', 'end TASK-003']);
     expect(h.calls.map((c) => c.dir)).toEqual([PROJECT, PROJECT, PROJECT]);
     expect(h.started.map((s) => s.where)).toEqual(['project', 'project', 'project']);
-    // No worktree, no merge, nothing set aside: DONE tasks commit in place.
-    expect(h.git.calls).toEqual([]);
+    // No worktree, no merge, nothing set aside: DONE tasks commit in place (git is only asked where each starts from).
+    expect(h.git.calls).toEqual([`status ${PROJECT}`, `status ${PROJECT}`, `status ${PROJECT}`]);
     const progress = h.run.progress();
     for (const id of ['TASK-001', 'TASK-002', 'TASK-003']) {
       const r = recordOf(progress, id);
       expect(r).toMatchObject({ status: 'DONE', sha: shaOf(id), attempts: 1, summary: `${id} built`, finishedAt: '2025-02-03T04:05:06.000Z' });
       expect(r.receipts).toEqual([receipt()]);
       expect(r.landedSha).toBeUndefined();
+      // Each record says the task ran in place and from which commit (a crash is recovered by it).
+      expect(r.inPlace).toEqual({ base: 'abc' });
     }
     expect(recordOf(progress, 'TASK-001')).toMatchObject({ inputTokens: 105, outputTokens: 20, costUsd: 0.25 });
     // Every step was saved: the last save holds the finished build.
@@ -308,7 +310,7 @@ describe('BuildRun, questions', () => {
     expect(recordOf(progress, 'TASK-001').reason).toContain('!decide D-1');
     expect(recordOf(progress, 'TASK-002').status).toBe('DONE');
     // The leftovers of the unfinished task were set aside (here: nothing to save).
-    expect(h.git.calls).toEqual([`setAside ${PROJECT} task-001-leftovers`]);
+    expect(h.git.calls.filter((c) => !c.startsWith('status '))).toEqual([`setAside ${PROJECT} task-001-leftovers`]);
     expect(h.persisted.at(-1)!.decisions.map((d) => d.id)).toEqual(['D-1']);
   });
 
