@@ -2,6 +2,9 @@
 // (a Node package with a real `node --test` suite) against the fake server. What counts is what
 // the runtime ran and recorded: the failing output the Builder is sent back, the receipts in
 // HANDOFF.json and the commit, and the tasks that never run.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from '../helpers/pty-cli.js';
 import { closeFakeModels, invalidCalls, messageCalls } from '../helpers/fake-model.js';
@@ -91,6 +94,12 @@ describe('the gates decide, not the Builder', BUILD_TEST, () => {
     const ref = /refs\/codesleuth\/snapshots\/\S+-task-001-leftovers/.exec(record.reason ?? '')?.[0];
     expect(ref).toBeDefined();
     expect(git(b.dir, 'show', `${ref!}:src/double.js`)).toContain('return n * 8;');
+    // In place, everything uncommitted went with it, and the reason says so and how to bring it back.
+    expect(record.reason).toContain('Everything that was uncommitted in the project was set aside, not only what TASK-001 left: anything else edited meanwhile, yours too, is with it');
+    const restore = /To restore it: (.+)$/.exec(record.reason ?? '')?.[1];
+    expect(restore).toBeDefined();
+    execFileSync('sh', ['-c', restore!], { encoding: 'utf8' });
+    expect(readFileSync(path.join(b.dir, 'src/double.js'), 'utf8')).toContain('return n * 8;');
   });
 });
 

@@ -267,11 +267,12 @@ export class BuildRun {
 
   private async inProject(task: Task, controller: AbortController): Promise<void> {
     const result = await this.ports.execute(taskWithDecisions(task, this.decisions), this.options.projectDir, this.hooks(task.id, controller));
-    let setAside: string | undefined;
+    let setAside: SetAside | undefined;
     if (result.kind !== 'done') {
       // The next attempt starts from the last checkpoint; what this one left is kept, not lost.
+      // In place that is everything uncommitted, the person's edits made meanwhile too: the reason says so.
       const saved = await this.ports.git.setAsideWork(this.options.projectDir, `${task.id.toLowerCase()}-leftovers`);
-      if (saved.ok) setAside = saved.value.ref;
+      if (saved.ok) setAside = { where: 'project', ref: saved.value.ref, restore: saved.value.restoreInstructions };
       else if (saved.error.kind !== 'nothing-to-save') this.observer.note('warning', `Could not set aside what ${task.id} left in the project: ${saved.error.message}`);
     }
     await this.finish(task, { kind: 'result', result, ...(setAside ? { setAside } : {}) });
@@ -291,8 +292,8 @@ export class BuildRun {
     const result = await this.ports.execute(taskWithDecisions(task, this.decisions), workDir, this.hooks(task.id, controller));
     if (result.kind !== 'done') {
       const removed = await this.ports.git.removeWorktree(root, added.value.dir, { deleteBranch: true, force: true });
-      const setAside = removed.ok ? removed.value.snapshot?.ref : undefined;
-      return this.finish(task, { kind: 'result', result, ...(setAside ? { setAside } : {}) });
+      const ref = removed.ok ? removed.value.snapshot?.ref : undefined;
+      return this.finish(task, { kind: 'result', result, ...(ref ? { setAside: { where: 'worktree', ref } as const } : {}) });
     }
     // Land through the queue, one merge at a time, in the order tasks finish.
     const landed = new Promise<void>((resolve) => {
@@ -404,8 +405,14 @@ export class BuildRun {
 
 /** How a task's turn in the build ended, before it becomes a record. */
 export type TaskEnding =
-  | { readonly kind: 'result'; readonly result: TaskResult; readonly landedSha?: string; readonly setAside?: string }
+  | { readonly kind: 'result'; readonly result: TaskResult; readonly landedSha?: string; readonly setAside?: SetAside }
   /** The second conflict: the task's commit `sha` is kept on `branch` for the person. */
   | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly branch: string; readonly sha: string }
   | { readonly kind: 'crashed'; readonly message: string }
   | { readonly kind: 'requeue' };
+
+/**
+ * What a task that did not finish left, kept at a snapshot ref: in its worktree only its own
+ * files; in the project everything uncommitted there (`restore`: the snapshot's instructions).
+ */
+export type SetAside = { readonly where: 'worktree'; readonly ref: string } | { readonly where: 'project'; readonly ref: string; readonly restore: string };

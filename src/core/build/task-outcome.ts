@@ -5,7 +5,8 @@ import { describeExit, firstFailure } from './receipts.js';
 import type { Decision, TaskRecord } from './build-record.js';
 import { nextDecisionId } from './build-record.js';
 import type { StalledTask } from './patrol.js';
-import type { TaskEnding } from './build-run.js';
+import type { SetAside, TaskEnding } from './build-run.js';
+import { restoreCommandLine } from '../git/snapshot-names.js';
 import type { TaskResult } from './task-runner.js';
 
 /*
@@ -85,7 +86,7 @@ export function recordFromResult(
 ): { record: TaskRecord; decisions: Decision[] } {
   const decisions = [...context.decisions];
   const finished = { ...previous, finishedAt: context.now };
-  const aside = (text: string, ref?: string) => (ref ? `${text} What it left in the project is kept at ${ref}.` : text);
+  const aside = (text: string, kept?: SetAside) => (kept ? `${text} ${setAsideText(previous.id, kept)}` : text);
   switch (ending.kind) {
     case 'conflict':
       return {
@@ -135,6 +136,12 @@ export function recordFromResult(
   // An escalated task records the rounds it went through, as a DONE one does.
   const reviewRounds = result.kind === 'escalated' && result.reviews ? reviewRoundsRun(result.reviews) : previous.reviewRounds;
   return { record: { ...common, status: 'BLOCKED', reviewRounds, reason: aside(reasonOf(result), ending.setAside) }, decisions };
+}
+
+/** Where a stopped task's leftovers went, and (in place) that the person's own uncommitted edits went with them and how to restore them. */
+export function setAsideText(taskId: string, kept: SetAside): string {
+  if (kept.where === 'worktree') return `What it left in its worktree is kept at ${kept.ref}.`;
+  return `Everything that was uncommitted in the project was set aside, not only what ${taskId} left: anything else edited meanwhile, yours too, is with it, kept at ${kept.ref}. To restore it: ${restoreCommandLine(kept.restore)}`;
 }
 
 /** What happened, what was tried and the decision needed, as sentences for the person. */

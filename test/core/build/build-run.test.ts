@@ -11,7 +11,8 @@ import {
   type TaskHooks,
 } from '../../../src/core/build/build-run.js';
 import type { TaskResult } from '../../../src/core/build/task-runner.js';
-import { gitFail, gitOk, type MergeOutcome } from '../../../src/core/git/git-results.js';
+import { gitFail, gitOk, type MergeOutcome, type Snapshot } from '../../../src/core/git/git-results.js';
+import { restoreInstructions } from '../../../src/core/git/snapshot-names.js';
 import type { Task, TaskGraph } from '../../../src/core/task-graph/task.js';
 import { abortedResult, blockedResult, doneResult, receipt, runRecord, shaOf, status, task } from './build-fixtures.js';
 
@@ -213,6 +214,49 @@ describe('BuildRun, one worker', () => {
     expect(h.persisted.at(-1)!.records.map((r) => r.status)).toEqual(['DONE', 'DONE', 'DONE']);
     // A record was saved IN-PROGRESS before each task ran (a crash resumes it).
     expect(h.persisted.some((p) => p.records.length === 1 && p.records[0]!.status === 'IN-PROGRESS')).toBe(true);
+  });
+});
+
+describe('BuildRun, what a task that did not finish leaves', () => {
+  const snapshot = (label: string, files: string[], root = PROJECT): Snapshot => {
+    const sha = 'd'.repeat(40);
+    return {
+      ref: `refs/codesleuth/snapshots/2025-02-03T04-05-06.000Z-${label}`,
+      sha,
+      label,
+      createdAt: '2025-02-03T04:05:06.000Z',
+      base: 'abc',
+      files,
+      indexSaved: true,
+      restoreInstructions: restoreInstructions({ root, sha, indexCommit: 'e'.repeat(40), present: files, deleted: [] }),
+    };
+  };
+
+  it('in place: says everything uncommitted in the project was set aside, the person\'s edits too, and the one-line command that restores it', async () => {
+    const git = fakeGit();
+    git.setAsideWork = async (repo, label) => (git.calls.push(`setAside ${repo} ${label}`), gitOk(snapshot(label, ['NOTES.md', 'src/part-001.mjs'])));
+    const h = harness({ graph: graphOf(task('TASK-001')), git, steps: { 'TASK-001': [() => blockedResult('TASK-001')] } });
+
+    await h.run.run();
+
+    const ref = 'refs/codesleuth/snapshots/2025-02-03T04-05-06.000Z-task-001-leftovers';
+    expect(recordOf(h.run.progress(), 'TASK-001').reason).toBe(
+      'TASK-001 cannot find its input. Type !retry TASK-001 to run it again, or !skip TASK-001. ' +
+        `Everything that was uncommitted in the project was set aside, not only what TASK-001 left: anything else edited meanwhile, yours too, is with it, kept at ${ref}. ` +
+        `To restore it: cd ${PROJECT} && git checkout ${'d'.repeat(40)} -- NOTES.md src/part-001.mjs && git reset -q ${'e'.repeat(40)} -- NOTES.md src/part-001.mjs`,
+    );
+  });
+
+  it('in a worktree: only the task\'s own files were there, and the reason says its worktree', async () => {
+    const git = fakeGit();
+    git.removeWorktree = async (_repo, dir) => (git.calls.push(`removeWorktree ${dir}`), gitOk({ dir, branch: null, branchDeleted: true, snapshot: snapshot('worktree-x', ['src/part-001.mjs'], dir) }));
+    const h = harness({ graph: graphOf(task('TASK-001'), task('TASK-002')), maxWorkers: 2, git, steps: { 'TASK-001': [() => blockedResult('TASK-001')], 'TASK-002': [done('TASK-002')] } });
+
+    await h.run.run();
+
+    const reason = recordOf(h.run.progress(), 'TASK-001').reason;
+    expect(reason).toContain('What it left in its worktree is kept at refs/codesleuth/snapshots/2025-02-03T04-05-06.000Z-worktree-x.');
+    expect(reason).not.toContain('Everything that was uncommitted');
   });
 });
 
