@@ -114,6 +114,12 @@ export function taskWithDecisions(task: Task, decisions: readonly Decision[]): T
   return { ...task, description: `${task.description}\n\nDecisions the person made for this task:\n${lines.join('\n')}` };
 }
 
+/** A worktree task's place in the merge queue: `before` settles when its turn comes; `release` ends it. */
+interface Turn {
+  readonly before: Promise<void>;
+  release(): void;
+}
+
 interface Running {
   readonly taskId: string;
   readonly controller: AbortController;
@@ -126,7 +132,16 @@ export class BuildRun {
   private decisions: Decision[];
   private readonly running = new Map<string, Running>();
   private readonly patrol: Patrol;
-  private landing: Promise<void> = Promise.resolve();
+  /**
+   * The merge queue, in dispatch order: settles once every worktree task dispatched so far has
+   * landed or ended without landing. Which task re-runs after a conflict, and the history, then
+   * do not depend on which model answered first.
+   */
+  private queueTail: Promise<void> = Promise.resolve();
+  /** Worktree tasks whose work is done and that wait for their turn to land: they hold no worker. */
+  private readonly awaitingTurn = new Set<string>();
+  /** Something changed since the loop last looked (a wake-up that came while it was busy). */
+  private woken = false;
   private stop: BuildEnding | undefined;
   private readonly conflicts = new Map<string, number>();
   private wake: (() => void) | undefined;
@@ -155,7 +170,7 @@ export class BuildRun {
     this.records = [...next.records].sort((a, b) => compareTaskIds(a.id, b.id));
     this.decisions = [...next.decisions];
     await this.save();
-    this.wake?.();
+    this.nudge();
   }
 
   runningTasks(): string[] {
@@ -168,14 +183,16 @@ export class BuildRun {
     this.options.signal.addEventListener('abort', onAbort);
     try {
       for (;;) {
+        this.woken = false;
         if (this.options.signal.aborted) this.stop ??= { kind: 'aborted' };
         if (this.stop === undefined && this.holding === 0) await this.startReady();
         if (this.running.size === 0) break;
+        if (this.woken) continue;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
         });
       }
-      await this.landing;
+      await this.queueTail;
       if (this.options.signal.aborted) this.stop ??= { kind: 'aborted' };
       return this.stop ?? this.settledEnding();
     } finally {
@@ -200,8 +217,15 @@ export class BuildRun {
     return { kind: 'waiting', tasks: open, held };
   }
 
+  /** Wakes the loop, or tells it to look again when it is busy. */
+  private nudge(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
   private async startReady(): Promise<void> {
-    const state = scheduleStateOf(this.options.graph, this.records, this.options.maxWorkers);
+    // A task waiting for its turn to land still counts for files and dependencies, not as a busy worker.
+    const state = scheduleStateOf(this.options.graph, this.records, this.options.maxWorkers + this.awaitingTurn.size);
     let next = nextAssignments(state, [...this.running.keys()]);
     let parallel = this.options.maxWorkers > 1;
     if (parallel && next.length > 0 && !(await this.hasCommit())) {
@@ -222,17 +246,29 @@ export class BuildRun {
       if (this.options.signal.aborted) return;
       this.patrol.observe({ type: 'task_started', taskId, atMs: this.ports.now().getTime() });
       this.observer.taskStarted(taskId, parallel ? 'worktree' : 'project');
-      const done = (parallel ? this.inWorktree(task, record.attempts, controller) : this.inProject(task, controller))
+      const done = (parallel ? this.inWorktree(task, record.attempts, controller, this.takeTurn()) : this.inProject(task, controller))
         .catch((error: unknown) => this.finish(task, { kind: 'crashed', message: error instanceof Error ? error.message : String(error) }))
         .finally(() => {
           this.running.delete(taskId);
-          this.wake?.();
+          this.awaitingTurn.delete(taskId);
+          this.nudge();
         });
       this.running.set(taskId, { taskId, controller, done });
     }
   }
 
   private headKnown = false;
+
+  /** A place in the merge queue, taken when a worktree task is dispatched. */
+  private takeTurn(): Turn {
+    const before = this.queueTail;
+    let release!: () => void;
+    const ended = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.queueTail = before.then(() => ended);
+    return { before, release };
+  }
 
   /** The commit an in-place task starts from; undefined when git cannot say (the task then fails on its own status). */
   private async inPlaceBase(): Promise<{ base: string | null } | undefined> {
@@ -278,7 +314,16 @@ export class BuildRun {
     await this.finish(task, { kind: 'result', result, ...(setAside ? { setAside } : {}) });
   }
 
-  private async inWorktree(task: Task, attempt: number, controller: AbortController): Promise<void> {
+  private async inWorktree(task: Task, attempt: number, controller: AbortController, turn: Turn): Promise<void> {
+    try {
+      await this.buildInWorktree(task, attempt, controller, turn);
+    } finally {
+      // Landed or ended without landing: the tasks dispatched after it may land.
+      turn.release();
+    }
+  }
+
+  private async buildInWorktree(task: Task, attempt: number, controller: AbortController, turn: Turn): Promise<void> {
     const status = await this.ports.git.status(this.options.projectDir);
     if (!status.ok) return this.finish(task, { kind: 'crashed', message: status.error.message });
     const root = status.value.root;
@@ -295,20 +340,18 @@ export class BuildRun {
       const ref = removed.ok ? removed.value.snapshot?.ref : undefined;
       return this.finish(task, { kind: 'result', result, ...(ref ? { setAside: { where: 'worktree', ref } as const } : {}) });
     }
-    // Land through the queue, one merge at a time, in the order tasks finish.
-    const landed = new Promise<void>((resolve) => {
-      this.landing = this.landing.then(async () => {
-        try {
-          await this.land(task, result, root, branch, added.value.dir);
-        } catch (error) {
-          // One task's failed landing must not hold up the queue behind it.
-          await this.finish(task, { kind: 'crashed', message: `landing failed: ${error instanceof Error ? error.message : String(error)}; its commit ${result.sha.slice(0, 12)} is on branch ${branch}` }).catch(() => undefined);
-        } finally {
-          resolve();
-        }
-      });
-    });
-    await landed;
+    // Land through the queue, one merge at a time, in the order the tasks were dispatched;
+    // meanwhile its worker is free for the next ready task.
+    this.awaitingTurn.add(task.id);
+    this.nudge();
+    // It stays out of the workers' count while it lands too (a merge is no Builder's work).
+    await turn.before;
+    try {
+      await this.land(task, result, root, branch, added.value.dir);
+    } catch (error) {
+      // One task's failed landing must not hold up the queue behind it.
+      await this.finish(task, { kind: 'crashed', message: `landing failed: ${error instanceof Error ? error.message : String(error)}; its commit ${result.sha.slice(0, 12)} is on branch ${branch}` }).catch(() => undefined);
+    }
   }
 
   private async land(task: Task, result: Extract<TaskResult, { kind: 'done' }>, root: string, branch: string, dir: string): Promise<void> {
@@ -380,7 +423,8 @@ export class BuildRun {
     this.patrol.tick(this.ports.now().getTime());
     for (const stalled of this.patrol.verdict().stalled) {
       const running = this.running.get(stalled.taskId);
-      if (running && !running.controller.signal.aborted) {
+      // A task waiting for its turn to land has done its work: its time in the queue is not the Builder's.
+      if (running && !running.controller.signal.aborted && !this.awaitingTurn.has(stalled.taskId)) {
         this.observer.note('warning', `${stalled.taskId} is STALLED: ${stalled.diagnosis}`);
         running.controller.abort();
       }

@@ -261,7 +261,7 @@ describe('BuildRun, what a task that did not finish leaves', () => {
 });
 
 describe('BuildRun, parallel workers', () => {
-  it('runs two independent tasks at once in their own worktrees and lands them one at a time', async () => {
+  it('runs two independent tasks at once in their own worktrees and lands them one at a time, in dispatch order', async () => {
     const graph = graphOf(task('TASK-001'), task('TASK-002'));
     let startedCount = 0;
     let bothStarted!: () => void;
@@ -295,10 +295,10 @@ describe('BuildRun, parallel workers', () => {
     ]);
     expect(h.git.calls).toContain(`addWorktree codesleuth/build-1/task-001-1 ${WORKTREES}/TASK-001-1 from HEAD`);
     expect(h.git.calls).toContain(`addWorktree codesleuth/build-1/task-002-1 ${WORKTREES}/TASK-002-1 from HEAD`);
-    // The merge queue: one merge at a time, in the order the tasks finished, each fast-forward first.
+    // The merge queue: one merge at a time, in the order the tasks were dispatched (not finished), each fast-forward first.
     expect(h.git.maxMerging).toBe(1);
     const merges = h.git.calls.filter((c) => c.startsWith('merge '));
-    expect(merges).toEqual(['merge codesleuth/build-1/task-002-1 ff', 'merge codesleuth/build-1/task-001-1 ff']);
+    expect(merges).toEqual(['merge codesleuth/build-1/task-001-1 ff', 'merge codesleuth/build-1/task-002-1 ff']);
     // Each worktree is removed (with its branch) after its landing.
     const landing2 = h.git.calls.indexOf('merge codesleuth/build-1/task-002-1 ff');
     expect(h.git.calls.indexOf(`removeWorktree ${WORKTREES}/TASK-002-1 +branch`)).toBeGreaterThan(landing2);
@@ -306,6 +306,51 @@ describe('BuildRun, parallel workers', () => {
     const progress = h.run.progress();
     expect(recordOf(progress, 'TASK-001')).toMatchObject({ status: 'DONE', sha: shaOf('TASK-001'), landedSha: landedShaOf('task-001-1') });
     expect(recordOf(progress, 'TASK-002')).toMatchObject({ status: 'DONE', sha: shaOf('TASK-002'), landedSha: landedShaOf('task-002-1') });
+  });
+
+  it('a later-dispatched task that finishes first lands second, and its worker takes the next task meanwhile', async () => {
+    const graph = graphOf(task('TASK-001'), task('TASK-002'), task('TASK-003'));
+    let openFirst!: () => void;
+    const firstMayFinish = new Promise<void>((resolve) => {
+      openFirst = resolve;
+    });
+    const h = harness({
+      graph,
+      maxWorkers: 2,
+      steps: {
+        // The slow model: TASK-001 finishes only once TASK-003 has started (the timeout keeps a failure readable).
+        'TASK-001': [async () => (await Promise.race([firstMayFinish, new Promise((r) => setTimeout(r, 500))]), doneResult('TASK-001'))],
+        'TASK-002': [async () => (await modelTurn(), doneResult('TASK-002'))],
+        'TASK-003': [async () => (openFirst(), await modelTurn(), doneResult('TASK-003'))],
+      },
+    });
+
+    expect(await h.run.run()).toEqual({ kind: 'complete' });
+
+    // TASK-002 was done first, and TASK-003 started in its worker while TASK-001 still worked.
+    expect(h.log.indexOf('end TASK-002')).toBeLessThan(h.log.indexOf('end TASK-001'));
+    expect(h.log.indexOf('start TASK-003')).toBeLessThan(h.log.indexOf('end TASK-001'));
+    // Yet the history follows the dispatch order: TASK-001, then TASK-002, then TASK-003.
+    const merges = h.git.calls.filter((c) => c.startsWith('merge '));
+    expect(merges).toEqual(['merge codesleuth/build-1/task-001-1 ff', 'merge codesleuth/build-1/task-002-1 ff', 'merge codesleuth/build-1/task-003-1 ff']);
+    expect(h.finished.map((f) => f.record.id)).toEqual(['TASK-001', 'TASK-002', 'TASK-003']);
+    expect(h.git.maxMerging).toBe(1);
+  });
+
+  it('a task that ends without landing lets the ones dispatched after it land', async () => {
+    const graph = graphOf(task('TASK-001'), task('TASK-002'));
+    const h = harness({
+      graph,
+      maxWorkers: 2,
+      steps: {
+        'TASK-001': [async (t) => (await new Promise((r) => setTimeout(r, 20)), blockedResult(t.id))],
+        'TASK-002': [done('TASK-002')],
+      },
+    });
+
+    expect(await h.run.run()).toEqual({ kind: 'waiting', tasks: ['TASK-001'], held: [] });
+    expect(h.git.calls.filter((c) => c.startsWith('merge '))).toEqual(['merge codesleuth/build-1/task-002-1 ff']);
+    expect(recordOf(h.run.progress(), 'TASK-002')).toMatchObject({ status: 'DONE', landedSha: landedShaOf('task-002-1') });
   });
 
   it('re-runs a task whose landing conflicts once, then BLOCKS it on a second conflict; its dependent never starts', async () => {
