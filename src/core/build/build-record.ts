@@ -79,6 +79,11 @@ export const buildSectionSchema = z.strictObject({
   autonomy: z.enum(AUTONOMY_MODES).default('end_only'),
   /** The person's own gate commands; absent means "read them from the project each time". */
   gateCommands: gateCommandsSchema.optional(),
+  /**
+   * The bodies of the package.json scripts the gate commands run (`test` → `node --test`), as
+   * first seen and as DONE tasks changed them since (each change is a concern on its task).
+   */
+  gateScripts: z.record(z.string(), z.string()).optional(),
   decisions: z.array(decisionSchema).default([]),
   /** Set when every task is DONE, skipped or accepted BLOCKED and BUILD_REPORT.md was written. */
   completedAt: isoTime.optional(),
