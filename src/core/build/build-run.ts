@@ -6,7 +6,8 @@ import { Patrol, type PatrolConfig } from './patrol.js';
 import { compareTaskIds, nextAssignments, type ScheduleState } from './scheduler.js';
 import { projectPrefix } from './task-files.js';
 import type { TaskPhase, TaskResult } from './task-runner.js';
-import { recordFromResult, startedRecord } from './task-outcome.js';
+import { blankRecord, recordFromResult, startedRecord } from './task-outcome.js';
+import { MergeQueue, type Lane } from './merge-queue.js';
 
 /*
  * The build: runs the task graph's ready tasks, one at a time in the project directory or up
@@ -114,12 +115,6 @@ export function taskWithDecisions(task: Task, decisions: readonly Decision[]): T
   return { ...task, description: `${task.description}\n\nDecisions the person made for this task:\n${lines.join('\n')}` };
 }
 
-/** A worktree task's place in the merge queue: `before` settles when its turn comes; `release` ends it. */
-interface Turn {
-  readonly before: Promise<void>;
-  release(): void;
-}
-
 interface Running {
   readonly taskId: string;
   readonly controller: AbortController;
@@ -132,14 +127,8 @@ export class BuildRun {
   private decisions: Decision[];
   private readonly running = new Map<string, Running>();
   private readonly patrol: Patrol;
-  /**
-   * The merge queue, in dispatch order: settles once every worktree task dispatched so far has
-   * landed or ended without landing. Which task re-runs after a conflict, and the history, then
-   * do not depend on which model answered first.
-   */
-  private queueTail: Promise<void> = Promise.resolve();
-  /** Worktree tasks whose work is done and that wait for their turn to land: they hold no worker. */
-  private readonly awaitingTurn = new Set<string>();
+  /** Worktree tasks land in dispatch order; one whose work is done waits there holding no worker. */
+  private readonly queue = new MergeQueue();
   /** Something changed since the loop last looked (a wake-up that came while it was busy). */
   private woken = false;
   private stop: BuildEnding | undefined;
@@ -192,7 +181,7 @@ export class BuildRun {
           this.wake = resolve;
         });
       }
-      await this.queueTail;
+      await this.queue.idle();
       if (this.options.signal.aborted) this.stop ??= { kind: 'aborted' };
       return this.stop ?? this.settledEnding();
     } finally {
@@ -223,10 +212,31 @@ export class BuildRun {
     this.wake?.();
   }
 
+  /**
+   * What may start now. A task waiting for its turn to land holds no worker, and counts as
+   * done for its dependents, which start stacked on its commit (see MergeQueue); one that
+   * needs two such tasks on different branches waits for a landing.
+   */
+  private nextTasks(): string[] {
+    const waiting = this.queue.waiting();
+    const unplaceable = new Set<string>();
+    const busy = [...this.running.keys()].filter((id) => !waiting.has(id));
+    for (;;) {
+      const records = this.records.map((r) => (waiting.has(r.id) ? { ...r, status: 'DONE' as const } : unplaceable.has(r.id) ? { ...r, status: 'BLOCKED' as const } : r));
+      for (const id of unplaceable) if (!records.some((r) => r.id === id)) records.push({ ...blankRecord(id), status: 'BLOCKED' });
+      const next = nextAssignments(scheduleStateOf(this.options.graph, records, this.options.maxWorkers), busy);
+      const left = next.filter((id) => this.queue.placementFor(this.taskOf(id).depends_on) === undefined);
+      if (left.length === 0) return next;
+      for (const id of left) unplaceable.add(id);
+    }
+  }
+
+  private taskOf(taskId: string): Task {
+    return this.options.graph.tasks.find((t) => t.id === taskId)!;
+  }
+
   private async startReady(): Promise<void> {
-    // A task waiting for its turn to land still counts for files and dependencies, not as a busy worker.
-    const state = scheduleStateOf(this.options.graph, this.records, this.options.maxWorkers + this.awaitingTurn.size);
-    let next = nextAssignments(state, [...this.running.keys()]);
+    let next = this.nextTasks();
     let parallel = this.options.maxWorkers > 1;
     if (parallel && next.length > 0 && !(await this.hasCommit())) {
       // A worktree needs a commit to start from: until the first task commits, one task at a time in place.
@@ -246,11 +256,11 @@ export class BuildRun {
       if (this.options.signal.aborted) return;
       this.patrol.observe({ type: 'task_started', taskId, atMs: this.ports.now().getTime() });
       this.observer.taskStarted(taskId, parallel ? 'worktree' : 'project');
-      const done = (parallel ? this.inWorktree(task, record.attempts, controller, this.takeTurn()) : this.inProject(task, controller))
+      const lane = parallel ? this.queue.enter(taskId, this.queue.placementFor(task.depends_on) ?? { kind: 'head' }) : undefined;
+      const done = (lane ? this.inWorktree(task, record.attempts, controller, lane) : this.inProject(task, controller))
         .catch((error: unknown) => this.finish(task, { kind: 'crashed', message: error instanceof Error ? error.message : String(error) }))
         .finally(() => {
           this.running.delete(taskId);
-          this.awaitingTurn.delete(taskId);
           this.nudge();
         });
       this.running.set(taskId, { taskId, controller, done });
@@ -258,17 +268,6 @@ export class BuildRun {
   }
 
   private headKnown = false;
-
-  /** A place in the merge queue, taken when a worktree task is dispatched. */
-  private takeTurn(): Turn {
-    const before = this.queueTail;
-    let release!: () => void;
-    const ended = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    this.queueTail = before.then(() => ended);
-    return { before, release };
-  }
 
   /** The commit an in-place task starts from; undefined when git cannot say (the task then fails on its own status). */
   private async inPlaceBase(): Promise<{ base: string | null } | undefined> {
@@ -314,16 +313,16 @@ export class BuildRun {
     await this.finish(task, { kind: 'result', result, ...(setAside ? { setAside } : {}) });
   }
 
-  private async inWorktree(task: Task, attempt: number, controller: AbortController, turn: Turn): Promise<void> {
+  private async inWorktree(task: Task, attempt: number, controller: AbortController, lane: Lane): Promise<void> {
     try {
-      await this.buildInWorktree(task, attempt, controller, turn);
+      await this.buildInWorktree(task, attempt, controller, lane);
     } finally {
       // Landed or ended without landing: the tasks dispatched after it may land.
-      turn.release();
+      this.queue.leave(lane);
     }
   }
 
-  private async buildInWorktree(task: Task, attempt: number, controller: AbortController, turn: Turn): Promise<void> {
+  private async buildInWorktree(task: Task, attempt: number, controller: AbortController, lane: Lane): Promise<void> {
     const status = await this.ports.git.status(this.options.projectDir);
     if (!status.ok) return this.finish(task, { kind: 'crashed', message: status.error.message });
     const root = status.value.root;
@@ -331,7 +330,7 @@ export class BuildRun {
     if (prefix === undefined) return this.finish(task, { kind: 'crashed', message: `${this.options.projectDir} is not inside the repository at ${root} as written (open the project by its real path)` });
     const branch = `${this.options.branchPrefix}${task.id.toLowerCase()}-${attempt}`;
     const dir = `${this.options.worktreeRoot}/${task.id}-${attempt}`;
-    const added = await this.ports.git.addWorktree(root, { branch, base: 'HEAD', dir });
+    const added = await this.ports.git.addWorktree(root, { branch, base: lane.base, dir });
     if (!added.ok) return this.finish(task, { kind: 'crashed', message: `could not create its worktree: ${added.error.message}` });
     const workDir = `${added.value.dir}/${prefix}`.replace(/\/+$/, '');
     const result = await this.ports.execute(taskWithDecisions(task, this.decisions), workDir, this.hooks(task.id, controller));
@@ -341,23 +340,29 @@ export class BuildRun {
       return this.finish(task, { kind: 'result', result, ...(ref ? { setAside: { where: 'worktree', ref } as const } : {}) });
     }
     // Land through the queue, one merge at a time, in the order the tasks were dispatched;
-    // meanwhile its worker is free for the next ready task.
-    this.awaitingTurn.add(task.id);
+    // meanwhile its worker is free for the next ready task (a merge is no Builder's work).
+    this.queue.done(lane, result.sha);
     this.nudge();
-    // It stays out of the workers' count while it lands too (a merge is no Builder's work).
-    await turn.before;
+    await lane.before;
+    if (!this.queue.baseLanded(lane)) {
+      // Stacked on work that did not land: its branch holds that work too, so it is built again on the new base.
+      await this.ports.git.removeWorktree(root, added.value.dir, { deleteBranch: true, force: true });
+      this.observer.note('warning', `${task.id} was built on ${[...lane.holds].join(', ')}, which did not land; it runs again once ${lane.holds.size === 1 ? 'that task is' : 'they are'} DONE.`);
+      return this.finish(task, { kind: 'requeue' });
+    }
     try {
-      await this.land(task, result, root, branch, added.value.dir);
+      await this.land(task, result, root, branch, added.value.dir, lane);
     } catch (error) {
       // One task's failed landing must not hold up the queue behind it.
       await this.finish(task, { kind: 'crashed', message: `landing failed: ${error instanceof Error ? error.message : String(error)}; its commit ${result.sha.slice(0, 12)} is on branch ${branch}` }).catch(() => undefined);
     }
   }
 
-  private async land(task: Task, result: Extract<TaskResult, { kind: 'done' }>, root: string, branch: string, dir: string): Promise<void> {
+  private async land(task: Task, result: Extract<TaskResult, { kind: 'done' }>, root: string, branch: string, dir: string, lane: Lane): Promise<void> {
     const merged = await this.ports.git.mergeBranch(root, branch, { message: `Land ${task.id}: ${task.title}`, fastForward: true });
     const cleanup = () => this.ports.git.removeWorktree(root, dir, { deleteBranch: true, force: true });
     if (merged.ok && merged.value.kind === 'merged') {
+      this.queue.landed(lane);
       await cleanup();
       return this.finish(task, { kind: 'result', result, landedSha: merged.value.sha });
     }
@@ -424,7 +429,7 @@ export class BuildRun {
     for (const stalled of this.patrol.verdict().stalled) {
       const running = this.running.get(stalled.taskId);
       // A task waiting for its turn to land has done its work: its time in the queue is not the Builder's.
-      if (running && !running.controller.signal.aborted && !this.awaitingTurn.has(stalled.taskId)) {
+      if (running && !running.controller.signal.aborted && !this.queue.waiting().has(stalled.taskId)) {
         this.observer.note('warning', `${stalled.taskId} is STALLED: ${stalled.diagnosis}`);
         running.controller.abort();
       }
