@@ -231,6 +231,12 @@ export class BuildRun {
     }
   }
 
+  /** Every dependency is DONE or skipped, or finished and waiting to land (the task then starts stacked on it). */
+  private dependenciesMet(task: Task): boolean {
+    const waiting = this.queue.waiting();
+    return task.depends_on.every((d) => waiting.has(d) || ['DONE', 'SKIPPED'].includes(this.records.find((r) => r.id === d)?.status ?? 'PENDING'));
+  }
+
   private taskOf(taskId: string): Task {
     return this.options.graph.tasks.find((t) => t.id === taskId)!;
   }
@@ -247,16 +253,22 @@ export class BuildRun {
     // In place, the record keeps the commit the task starts from: after a crash its leftovers are told from the person's work by it.
     const inPlace = !parallel && next.length > 0 ? await this.inPlaceBase() : undefined;
     for (const taskId of next) {
-      const task = this.options.graph.tasks.find((t) => t.id === taskId)!;
+      const task = this.taskOf(taskId);
+      // The queue moved during the awaits since `next` was chosen: place it now, or leave it for the next look.
+      const placement = parallel ? this.queue.placementFor(task.depends_on) : undefined;
+      if (parallel && (placement === undefined || !this.dependenciesMet(task))) continue;
+      const lane = placement ? this.queue.enter(taskId, placement) : undefined;
       const controller = new AbortController();
       const record = startedRecord(this.records.find((r) => r.id === taskId), taskId, this.ports.now().toISOString(), inPlace);
       this.setRecord(record);
       await this.save();
       // Stopped while the record was saved: it stays IN-PROGRESS and restarts with the build.
-      if (this.options.signal.aborted) return;
+      if (this.options.signal.aborted) {
+        if (lane) this.queue.leave(lane);
+        return;
+      }
       this.patrol.observe({ type: 'task_started', taskId, atMs: this.ports.now().getTime() });
       this.observer.taskStarted(taskId, parallel ? 'worktree' : 'project');
-      const lane = parallel ? this.queue.enter(taskId, this.queue.placementFor(task.depends_on) ?? { kind: 'head' }) : undefined;
       const done = (lane ? this.inWorktree(task, record.attempts, controller, lane) : this.inProject(task, controller))
         .catch((error: unknown) => this.finish(task, { kind: 'crashed', message: error instanceof Error ? error.message : String(error) }))
         .finally(() => {
