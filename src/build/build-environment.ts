@@ -7,7 +7,7 @@ import type { GitPort } from '../core/git/ports.js';
 import type { BuildEnvironmentPort } from '../core/session/build-ports.js';
 import type { AgentRuntimePort } from '../core/session/ports.js';
 import { loadPricing } from '../telemetry/load-pricing.js';
-import { loadGateCommands } from './load-gate-commands.js';
+import { loadGateCommands, loadGateScripts, loadPackageScripts } from './load-gate-commands.js';
 import { reviewPortsFor } from './reviewer-adapter.js';
 import { builderFromRuntime, gatesFromCommands } from './task-runner-adapter.js';
 
@@ -36,6 +36,7 @@ export function createBuildEnvironment(deps: BuildEnvironmentDeps): BuildEnviron
     maxWorkers: deps.settings.max_workers,
     patrol: { taskTimeLimitMs: deps.settings.task_time_limit_minutes * 60_000 },
     worktreeRoot: (projectId) => path.join(deps.homeDir, 'artifacts', projectId, 'worktrees'),
+    gateScripts: loadGateScripts,
     every(ms, fn) {
       const timer = setInterval(fn, ms);
       timer.unref();
@@ -55,11 +56,15 @@ export function createBuildEnvironment(deps: BuildEnvironmentDeps): BuildEnviron
         signal: request.signal,
         approve: request.approve,
       });
-      const gates = gatesFromCommands(request.dir, request.gateCommands ?? (async () => (await loadGateCommands(request.dir)).commands), {
-        timeoutMs: deps.settings.gate_timeout_seconds * 1000,
-        signal: request.signal,
-        now: deps.now,
-      });
+      const gates = {
+        ...gatesFromCommands(request.dir, request.gateCommands ?? (async () => (await loadGateCommands(request.dir)).commands), {
+          timeoutMs: deps.settings.gate_timeout_seconds * 1000,
+          signal: request.signal,
+          now: deps.now,
+        }),
+        // What the task's package.json says the gate scripts are now, against the recorded bodies.
+        scripts: () => loadPackageScripts(request.dir),
+      };
       // The review gate: agent 4 reads the task's files in its work dir (spec compliance, then quality).
       const review = reviewPortsFor(deps.runtime, { projectId: request.projectId, projectPath: request.dir, context: request.context, signal: request.signal, approve: request.approve });
       return runTask(request.task, { builder, gates, git: deps.git, clock: { now: deps.now }, ...review }, {
@@ -69,6 +74,7 @@ export function createBuildEnvironment(deps: BuildEnvironmentDeps): BuildEnviron
         onReviewEvent: request.onReviewEvent,
         onPhase: request.onPhase,
         onReceipts: request.onReceipts,
+        ...(request.gateScripts ? { gateScripts: request.gateScripts } : {}),
       });
     },
   };

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { detectGateCommands, type GateDetection } from '../core/build/gate-commands.js';
+import { detectGateCommands, packageJsonSubsetSchema, type GateCommand, type GateDetection } from '../core/build/gate-commands.js';
+import { gateScriptsOf } from '../core/build/gate-scripts.js';
 import { errorMessage } from '../core/errors.js';
 
 /**
@@ -30,4 +31,24 @@ export async function loadGateCommands(projectDir: string): Promise<GateDetectio
     return { commands: [], notes: [], problem: `${file} is not valid JSON (${errorMessage(error)}); fix it or set the gate commands by hand` };
   }
   return detectGateCommands(json);
+}
+
+/**
+ * The scripts of `<projectDir>/package.json` ({} when it is missing, unreadable, not JSON or
+ * has no valid scripts: the gates then say what is wrong, this only compares script bodies).
+ */
+export async function loadPackageScripts(projectDir: string): Promise<Record<string, string>> {
+  try {
+    const parsed = packageJsonSubsetSchema.safeParse(JSON.parse(await readFile(path.join(projectDir, 'package.json'), 'utf8')));
+    return parsed.success ? { ...parsed.data.scripts } : {};
+  } catch {
+    // Missing or not JSON: no scripts to compare; loadGateCommands reports the problem to the person.
+    return {};
+  }
+}
+
+/** The bodies of the package.json scripts the gates run: `override`'s commands, else the detected ones. */
+export async function loadGateScripts(projectDir: string, override?: readonly GateCommand[]): Promise<Record<string, string>> {
+  const commands = override ?? (await loadGateCommands(projectDir)).commands;
+  return gateScriptsOf(commands, await loadPackageScripts(projectDir));
 }

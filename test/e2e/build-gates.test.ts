@@ -2,10 +2,13 @@
 // (a Node package with a real `node --test` suite) against the fake server. What counts is what
 // the runtime ran and recorded: the failing output the Builder is sent back, the receipts in
 // HANDOFF.json and the commit, and the tasks that never run.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from '../helpers/pty-cli.js';
 import { closeFakeModels, invalidCalls, messageCalls } from '../helpers/fake-model.js';
-import { builderTurn, buildsFiles, commitSubjects, git, graphStatuses, laneCalls, lastUserText, moduleWithTest, setUpBuild, taskRecord, toBuildLines, BUILD_TEST } from '../helpers/build-fixture.js';
+import { builderTurn, buildsFiles, commitSubjects, git, graphStatuses, laneCalls, lastUserText, moduleWithTest, readHandoff, setUpBuild, taskRecord, toBuildLines, BUILD_TEST } from '../helpers/build-fixture.js';
 
 afterEach(async () => {
   await cleanup();
@@ -91,6 +94,35 @@ describe('the gates decide, not the Builder', BUILD_TEST, () => {
     const ref = /refs\/codesleuth\/snapshots\/\S+-task-001-leftovers/.exec(record.reason ?? '')?.[0];
     expect(ref).toBeDefined();
     expect(git(b.dir, 'show', `${ref!}:src/double.js`)).toContain('return n * 8;');
+    // In place, everything uncommitted went with it, and the reason says so and how to bring it back.
+    expect(record.reason).toContain('Everything that was uncommitted in the project was set aside, not only what TASK-001 left: anything else edited meanwhile, yours too, is with it');
+    const restore = /To restore it: (.+)$/.exec(record.reason ?? '')?.[1];
+    expect(restore).toBeDefined();
+    execFileSync('sh', ['-c', restore!], { encoding: 'utf8' });
+    expect(readFileSync(path.join(b.dir, 'src/double.js'), 'utf8')).toContain('return n * 8;');
+  });
+});
+
+describe('a task that edits its own gate', BUILD_TEST, () => {
+  it('still runs the gates, and the changed test script is a concern with the receipts, in the commit, the report and the review', async () => {
+    // The sample project's test script is `node --test`; the task replaces it with one that checks nothing.
+    const weakened = `${JSON.stringify({ name: 'sample-math', version: '0.1.0', private: true, type: 'module', scripts: { test: 'echo tests skipped' } }, null, 2)}\n`;
+    const b = await setUpBuild({ tasks: [DOUBLE_TASK], builder: { 'TASK-001': [buildsFiles('TASK-001', { ...double('return n * 2;'), 'package.json': weakened })] } });
+    const run = await b.run([...toBuildLines(b.dir), '!build', 'yes']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+
+    const concern = 'This task changed the gate script "test" in package.json: it was `node --test`, now `echo tests skipped`. The gates ran the new script; check that the task did not weaken its own gates.';
+    const record = taskRecord(b.artifacts(), 'TASK-001');
+    expect(record.status).toBe('DONE');
+    expect(record.receipts[0]).toMatchObject({ gate: 'test', command: 'npm test', exitCode: 0 });
+    expect(record.receipts[0]!.outputTail).toContain('tests skipped');
+    expect(record.concerns).toEqual([concern]);
+    expect(readHandoff(b.artifacts()).build?.gateScripts).toEqual({ test: 'echo tests skipped' });
+    expect(run.stdout).toContain(`• concern: ${concern}`);
+    expect(git(b.dir, 'log', '-1', '--format=%b')).toContain(`Concerns:\n- ${concern}`);
+    expect(readFileSync(path.join(b.artifacts(), 'BUILD_REPORT.md'), 'utf8')).toContain(`- Concern: ${concern}`);
+    expect(lastUserText(laneCalls(b.server, 'critic', 'TASK-001')[0]!)).toContain(concern);
   });
 });
 

@@ -120,4 +120,53 @@ describe('parallel tasks in worktrees', BUILD_TEST, () => {
     expect(git(b.dir, 'show', `codesleuth/${id}/task-002-2:src/index.js`)).toBe("export * from './alpha.js';\nexport * from './beta.js';");
     expect(git(b.dir, 'status', '--porcelain')).toBe('');
   });
+
+  it('lands in dispatch order, and a task whose dependency waits behind a slower one starts stacked on its commit', async () => {
+    // TASK-001's test holds it at work until TASK-003 has a worktree; TASK-003 needs TASK-002,
+    // which is done first but lands only after TASK-001. So TASK-003 can start only stacked.
+    const b = await setUpBuild(({ home }) => {
+      const artifacts = JSON.stringify(path.join(home, 'artifacts'));
+      const thirdStarted = `readdirSync(${artifacts}).some((p) => existsSync(${artifacts} + '/' + p + '/worktrees/TASK-003-1'))`;
+      const alpha = {
+        'src/alpha.js': 'export function alpha(n) {\n  return n;\n}\n',
+        'test/alpha.test.js': [
+          "import assert from 'node:assert/strict';",
+          "import { existsSync, readdirSync } from 'node:fs';",
+          "import { setTimeout as sleep } from 'node:timers/promises';",
+          "import { test } from 'node:test';",
+          "import { alpha } from '../src/alpha.js';",
+          '',
+          "test('alpha works', async () => {",
+          `  for (let i = 0; i < 400 && !(${thirdStarted}); i++) await sleep(50);`,
+          '  assert.equal(alpha(1), 1);',
+          '});',
+          '',
+        ].join('\n'),
+      };
+      return {
+        settings: { max_workers: 2 },
+        tasks: [
+          { id: 'TASK-001', title: 'Alpha helper', files: alpha },
+          { id: 'TASK-002', title: 'Beta helper', files: moduleWithTest('beta', 'return n + 1;', 'assert.equal(beta(1), 2);') },
+          { id: 'TASK-003', title: 'Gamma helper', files: moduleWithTest('gamma', 'return n + 2;', 'assert.equal(gamma(1), 3);'), dependsOn: ['TASK-002'] },
+        ],
+      };
+    });
+    const run = await b.run([...toBuildLines(b.dir), '!build', 'yes']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Build complete: 3 tasks DONE, one commit each');
+
+    const artifacts = b.artifacts();
+    const [one, two, three] = ['TASK-001', 'TASK-002', 'TASK-003'].map((id) => taskRecord(artifacts, id));
+    // TASK-003 was built on TASK-002's own commit, before TASK-002 landed.
+    expect(git(b.dir, 'rev-parse', `${three!.sha!}^`)).toBe(two!.sha);
+    // The landings follow the dispatch order: TASK-001's, then TASK-002's, then TASK-003's.
+    const landings = git(b.dir, 'log', '--first-parent', '--reverse', '--format=%s', 'HEAD').split('\n').slice(1);
+    expect(landings).toEqual(['TASK-001: Alpha helper', 'Land TASK-002: Beta helper', 'Land TASK-003: Gamma helper']);
+    for (const record of [one, two, three]) expect(git(b.dir, 'merge-base', '--is-ancestor', record!.sha!, 'HEAD')).toBe('');
+    expect(git(b.dir, 'ls-files', 'src')).toBe('src/alpha.js\nsrc/beta.js\nsrc/gamma.js\nsrc/sum.js');
+    expect(leftovers(b.dir)).toEqual({ branches: [], worktrees: [] });
+    expect(git(b.dir, 'status', '--porcelain')).toBe('');
+  });
 });

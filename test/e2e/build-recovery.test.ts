@@ -144,6 +144,60 @@ describe('a kill in the middle of a task', BUILD_TEST, () => {
   });
 });
 
+describe('a kill in the middle of a task working in the project directory (max_workers 1)', BUILD_TEST, () => {
+  it('sets what the task had written aside to a ref named for it without asking, restarts it from its checkpoint, and loses nothing', async () => {
+    const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
+    const b = await setUpBuild({
+      settings: { max_workers: 1 },
+      tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }],
+      builder: {
+        'TASK-002': [
+          builderTurn('TASK-002', [writeFile('src/square.js', 'export function square(n) {\n  // half-written\n')]),
+          builderTurn('TASK-002', [reportStatus({ summary: 'never delivered' })], { kind: 'slow', delayMs: 60_000 }),
+          buildsFiles('TASK-002', square),
+        ],
+      },
+    });
+    const script = path.join(makeTempDir('codesleuth-script-'), 'script.txt');
+    writeFileSync(script, `${[...toBuildLines(b.dir), '!build', 'yes'].join('\n')}\n`);
+    const cli = spawnCli({ home: b.h.home, args: ['--script', script], env: modelEnv(b.server) });
+    const recordOf = (id: string) => {
+      try {
+        return readHandoff(b.artifacts()).tasks.find((t) => t.id === id);
+      } catch {
+        return undefined; // not registered or being written
+      }
+    };
+    await waitUntil('TASK-001 DONE and TASK-002 waiting on its slow turn', () => recordOf('TASK-001')?.status === 'DONE' && laneCalls(b.server, 'builder', 'TASK-002').length === 2, 30_000);
+    process.kill(cli.pid, 'SIGKILL');
+    await cli.exitCode();
+
+    // The half-written file is in the project itself, uncommitted, and HANDOFF says where the task started.
+    const head = git(b.dir, 'rev-parse', 'HEAD');
+    expect(recordOf('TASK-002')).toMatchObject({ status: 'IN-PROGRESS', inPlace: { base: head } });
+    expect(git(b.dir, 'status', '--porcelain')).toBe('?? src/square.js');
+
+    const run = await b.run([...RESUME_LINES, '!continue']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('has uncommitted changes');
+    const kept = /TASK-002 was interrupted; what it had written is kept at (refs\/codesleuth\/snapshots\/\S+-task-002-interrupted) \(1 file: everything that was uncommitted in the project/.exec(run.stdout);
+    expect(kept).not.toBeNull();
+    expect(git(b.dir, 'show', `${kept![1]!}:src/square.js`)).toContain('// half-written');
+    expect(run.stdout).toContain(`TASK-002 restarts from its checkpoint ${head.slice(0, 12)}.`);
+    expect(run.stdout).toContain('Build complete: 2 tasks DONE, one commit each');
+
+    // The task ran again from a clean tree; its commit holds the finished file, not the half-written one, and no commit is the person's.
+    expect(laneCalls(b.server, 'builder', 'TASK-002')).toHaveLength(3);
+    expect(laneCalls(b.server, 'builder', 'TASK-001')).toHaveLength(1);
+    expect(commitSubjects(b.dir)).toEqual(['Initial sample project', 'TASK-001: Double helper', 'TASK-002: Square helper']);
+    expect(git(b.dir, 'show', 'HEAD:src/square.js')).toContain('return n * n;');
+    expect(taskRecord(b.artifacts(), 'TASK-002')).toMatchObject({ status: 'DONE', attempts: 2 });
+    expect(git(b.dir, 'status', '--porcelain')).toBe('');
+    expect(leftovers(b.dir)).toEqual({ branches: [], worktrees: [] });
+  });
+});
+
 describe('the budget running out between tasks', BUILD_TEST, () => {
   it('stops before TASK-002 sends anything, pauses, and after !budget extend, !resume and !continue builds it', async () => {
     const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');

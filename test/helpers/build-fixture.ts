@@ -297,6 +297,7 @@ export interface TaskRecordJson {
   readonly reason?: string;
   readonly reviewRounds: number;
   readonly review?: string;
+  readonly concerns: readonly string[];
   readonly changedFiles: readonly string[];
   readonly receipts: ReadonlyArray<{ readonly gate: string; readonly command: string; readonly exitCode: number; readonly outputTail: string }>;
 }
@@ -308,6 +309,7 @@ export interface BuildHandoffJson {
   readonly build?: {
     readonly decisions: ReadonlyArray<{ readonly id: string; readonly taskId: string; readonly question: string; readonly answer?: string }>;
     readonly snapshot?: { readonly ref: string; readonly files: readonly string[]; readonly restore: string };
+    readonly gateScripts?: Readonly<Record<string, string>>;
   };
 }
 

@@ -33,6 +33,13 @@ export const taskRecordSchema = z.strictObject({
   attempts: z.number().int().min(0),
   startedAt: isoTime.optional(),
   finishedAt: isoTime.optional(),
+  /**
+   * Set when the task's latest run started in the project directory itself (one worker, or
+   * the first commit of a new repository): `base` is the commit it started from (null: none
+   * yet). With IN-PROGRESS and no `finishedAt`, the process died while the task worked in
+   * place, so what is uncommitted in the project is what it had written.
+   */
+  inPlace: z.strictObject({ base: sha.nullable() }).optional(),
   /** The task's commit; for a task built in a worktree, `landedSha` is the merge on the working branch. */
   sha: sha.optional(),
   landedSha: sha.optional(),
@@ -72,6 +79,11 @@ export const buildSectionSchema = z.strictObject({
   autonomy: z.enum(AUTONOMY_MODES).default('end_only'),
   /** The person's own gate commands; absent means "read them from the project each time". */
   gateCommands: gateCommandsSchema.optional(),
+  /**
+   * The bodies of the package.json scripts the gate commands run (`test` → `node --test`), as
+   * first seen and as DONE tasks changed them since (each change is a concern on its task).
+   */
+  gateScripts: z.record(z.string(), z.string()).optional(),
   decisions: z.array(decisionSchema).default([]),
   /** Set when every task is DONE or skipped and BUILD_REPORT.md was written. */
   completedAt: isoTime.optional(),

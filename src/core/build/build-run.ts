@@ -7,7 +7,8 @@ import type { Receipt } from './receipts.js';
 import { compareTaskIds, nextAssignments, type ScheduleState } from './scheduler.js';
 import { projectPrefix } from './task-files.js';
 import type { TaskPhase, TaskResult } from './task-runner.js';
-import { recordFromResult, startedRecord } from './task-outcome.js';
+import { blankRecord, recordFromResult, startedRecord } from './task-outcome.js';
+import { MergeQueue, type Lane } from './merge-queue.js';
 
 /*
  * The build: runs the task graph's ready tasks, one at a time in the project directory or up
@@ -131,7 +132,10 @@ export class BuildRun {
   private decisions: Decision[];
   private readonly running = new Map<string, Running>();
   private readonly patrol: Patrol;
-  private landing: Promise<void> = Promise.resolve();
+  /** Worktree tasks land in dispatch order; one whose work is done waits there holding no worker. */
+  private readonly queue = new MergeQueue();
+  /** Something changed since the loop last looked (a wake-up that came while it was busy). */
+  private woken = false;
   private stop: BuildEnding | undefined;
   private readonly conflicts = new Map<string, number>();
   private wake: (() => void) | undefined;
@@ -160,7 +164,7 @@ export class BuildRun {
     this.records = [...next.records].sort((a, b) => compareTaskIds(a.id, b.id));
     this.decisions = [...next.decisions];
     await this.save();
-    this.wake?.();
+    this.nudge();
   }
 
   runningTasks(): string[] {
@@ -173,14 +177,16 @@ export class BuildRun {
     this.options.signal.addEventListener('abort', onAbort);
     try {
       for (;;) {
+        this.woken = false;
         if (this.options.signal.aborted) this.stop ??= { kind: 'aborted' };
         if (this.stop === undefined && this.holding === 0) await this.startReady();
         if (this.running.size === 0) break;
+        if (this.woken) continue;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
         });
       }
-      await this.landing;
+      await this.queue.idle();
       if (this.options.signal.aborted) this.stop ??= { kind: 'aborted' };
       return this.stop ?? this.settledEnding();
     } finally {
@@ -205,9 +211,43 @@ export class BuildRun {
     return { kind: 'waiting', tasks: open, held };
   }
 
+  /** Wakes the loop, or tells it to look again when it is busy. */
+  private nudge(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  /**
+   * What may start now. A task waiting for its turn to land holds no worker, and counts as
+   * done for its dependents, which start stacked on its commit (see MergeQueue); one that
+   * needs two such tasks on different branches waits for a landing.
+   */
+  private nextTasks(): string[] {
+    const waiting = this.queue.waiting();
+    const unplaceable = new Set<string>();
+    const busy = [...this.running.keys()].filter((id) => !waiting.has(id));
+    for (;;) {
+      const records = this.records.map((r) => (waiting.has(r.id) ? { ...r, status: 'DONE' as const } : unplaceable.has(r.id) ? { ...r, status: 'BLOCKED' as const } : r));
+      for (const id of unplaceable) if (!records.some((r) => r.id === id)) records.push({ ...blankRecord(id), status: 'BLOCKED' });
+      const next = nextAssignments(scheduleStateOf(this.options.graph, records, this.options.maxWorkers), busy);
+      const left = next.filter((id) => this.queue.placementFor(this.taskOf(id).depends_on) === undefined);
+      if (left.length === 0) return next;
+      for (const id of left) unplaceable.add(id);
+    }
+  }
+
+  /** Every dependency is DONE or skipped, or finished and waiting to land (the task then starts stacked on it). */
+  private dependenciesMet(task: Task): boolean {
+    const waiting = this.queue.waiting();
+    return task.depends_on.every((d) => waiting.has(d) || ['DONE', 'SKIPPED'].includes(this.records.find((r) => r.id === d)?.status ?? 'PENDING'));
+  }
+
+  private taskOf(taskId: string): Task {
+    return this.options.graph.tasks.find((t) => t.id === taskId)!;
+  }
+
   private async startReady(): Promise<void> {
-    const state = scheduleStateOf(this.options.graph, this.records, this.options.maxWorkers);
-    let next = nextAssignments(state, [...this.running.keys()]);
+    let next = this.nextTasks();
     let parallel = this.options.maxWorkers > 1;
     if (parallel && next.length > 0 && !(await this.hasCommit())) {
       // A worktree needs a commit to start from: until the first task commits, one task at a time in place.
@@ -215,27 +255,42 @@ export class BuildRun {
       next = next.slice(0, 1);
       parallel = false;
     }
+    // In place, the record keeps the commit the task starts from: after a crash its leftovers are told from the person's work by it.
+    const inPlace = !parallel && next.length > 0 ? await this.inPlaceBase() : undefined;
     for (const taskId of next) {
-      const task = this.options.graph.tasks.find((t) => t.id === taskId)!;
+      const task = this.taskOf(taskId);
+      // The queue moved during the awaits since `next` was chosen: place it now, or leave it for the next look.
+      const placement = parallel ? this.queue.placementFor(task.depends_on) : undefined;
+      if (parallel && (placement === undefined || !this.dependenciesMet(task))) continue;
+      const lane = placement ? this.queue.enter(taskId, placement) : undefined;
       const controller = new AbortController();
-      const record = startedRecord(this.records.find((r) => r.id === taskId), taskId, this.ports.now().toISOString());
+      const record = startedRecord(this.records.find((r) => r.id === taskId), taskId, this.ports.now().toISOString(), inPlace);
       this.setRecord(record);
       await this.save();
       // Stopped while the record was saved: it stays IN-PROGRESS and restarts with the build.
-      if (this.options.signal.aborted) return;
+      if (this.options.signal.aborted) {
+        if (lane) this.queue.leave(lane);
+        return;
+      }
       this.patrol.observe({ type: 'task_started', taskId, atMs: this.ports.now().getTime() });
       this.observer.taskStarted(taskId, parallel ? 'worktree' : 'project');
-      const done = (parallel ? this.inWorktree(task, record.attempts, controller) : this.inProject(task, controller))
+      const done = (lane ? this.inWorktree(task, record.attempts, controller, lane) : this.inProject(task, controller))
         .catch((error: unknown) => this.finish(task, { kind: 'crashed', message: error instanceof Error ? error.message : String(error) }))
         .finally(() => {
           this.running.delete(taskId);
-          this.wake?.();
+          this.nudge();
         });
       this.running.set(taskId, { taskId, controller, done });
     }
   }
 
   private headKnown = false;
+
+  /** The commit an in-place task starts from; undefined when git cannot say (the task then fails on its own status). */
+  private async inPlaceBase(): Promise<{ base: string | null } | undefined> {
+    const status = await this.ports.git.status(this.options.projectDir);
+    return status.ok ? { base: status.value.head } : undefined;
+  }
 
   /** Whether the repository has a commit yet (a new project's first task makes it). */
   private async hasCommit(): Promise<boolean> {
@@ -279,17 +334,27 @@ export class BuildRun {
 
   private async inProject(task: Task, controller: AbortController): Promise<void> {
     const result = await this.ports.execute(taskWithDecisions(task, this.decisions), this.options.projectDir, this.hooks(task.id, controller));
-    let setAside: string | undefined;
+    let setAside: SetAside | undefined;
     if (result.kind !== 'done') {
       // The next attempt starts from the last checkpoint; what this one left is kept, not lost.
+      // In place that is everything uncommitted, the person's edits made meanwhile too: the reason says so.
       const saved = await this.ports.git.setAsideWork(this.options.projectDir, `${task.id.toLowerCase()}-leftovers`);
-      if (saved.ok) setAside = saved.value.ref;
+      if (saved.ok) setAside = { where: 'project', ref: saved.value.ref, restore: saved.value.restoreInstructions };
       else if (saved.error.kind !== 'nothing-to-save') this.observer.note('warning', `Could not set aside what ${task.id} left in the project: ${saved.error.message}`);
     }
     await this.finish(task, { kind: 'result', result, ...(setAside ? { setAside } : {}) });
   }
 
-  private async inWorktree(task: Task, attempt: number, controller: AbortController): Promise<void> {
+  private async inWorktree(task: Task, attempt: number, controller: AbortController, lane: Lane): Promise<void> {
+    try {
+      await this.buildInWorktree(task, attempt, controller, lane);
+    } finally {
+      // Landed or ended without landing: the tasks dispatched after it may land.
+      this.queue.leave(lane);
+    }
+  }
+
+  private async buildInWorktree(task: Task, attempt: number, controller: AbortController, lane: Lane): Promise<void> {
     const status = await this.ports.git.status(this.options.projectDir);
     if (!status.ok) return this.finish(task, { kind: 'crashed', message: status.error.message });
     const root = status.value.root;
@@ -297,35 +362,39 @@ export class BuildRun {
     if (prefix === undefined) return this.finish(task, { kind: 'crashed', message: `${this.options.projectDir} is not inside the repository at ${root} as written (open the project by its real path)` });
     const branch = `${this.options.branchPrefix}${task.id.toLowerCase()}-${attempt}`;
     const dir = `${this.options.worktreeRoot}/${task.id}-${attempt}`;
-    const added = await this.ports.git.addWorktree(root, { branch, base: 'HEAD', dir });
+    const added = await this.ports.git.addWorktree(root, { branch, base: lane.base, dir });
     if (!added.ok) return this.finish(task, { kind: 'crashed', message: `could not create its worktree: ${added.error.message}` });
     const workDir = `${added.value.dir}/${prefix}`.replace(/\/+$/, '');
     const result = await this.ports.execute(taskWithDecisions(task, this.decisions), workDir, this.hooks(task.id, controller));
     if (result.kind !== 'done') {
       const removed = await this.ports.git.removeWorktree(root, added.value.dir, { deleteBranch: true, force: true });
-      const setAside = removed.ok ? removed.value.snapshot?.ref : undefined;
-      return this.finish(task, { kind: 'result', result, ...(setAside ? { setAside } : {}) });
+      const ref = removed.ok ? removed.value.snapshot?.ref : undefined;
+      return this.finish(task, { kind: 'result', result, ...(ref ? { setAside: { where: 'worktree', ref } as const } : {}) });
     }
-    // Land through the queue, one merge at a time, in the order tasks finish.
-    const landed = new Promise<void>((resolve) => {
-      this.landing = this.landing.then(async () => {
-        try {
-          await this.land(task, result, root, branch, added.value.dir);
-        } catch (error) {
-          // One task's failed landing must not hold up the queue behind it.
-          await this.finish(task, { kind: 'crashed', message: `landing failed: ${error instanceof Error ? error.message : String(error)}; its commit ${result.sha.slice(0, 12)} is on branch ${branch}` }).catch(() => undefined);
-        } finally {
-          resolve();
-        }
-      });
-    });
-    await landed;
+    // Land through the queue, one merge at a time, in the order the tasks were dispatched;
+    // meanwhile its worker is free for the next ready task (a merge is no Builder's work).
+    this.queue.done(lane, result.sha);
+    this.nudge();
+    await lane.before;
+    if (!this.queue.baseLanded(lane)) {
+      // Stacked on work that did not land: its branch holds that work too, so it is built again on the new base.
+      await this.ports.git.removeWorktree(root, added.value.dir, { deleteBranch: true, force: true });
+      this.observer.note('warning', `${task.id} was built on ${[...lane.holds].join(', ')}, which did not land; it runs again once ${lane.holds.size === 1 ? 'that task is' : 'they are'} DONE.`);
+      return this.finish(task, { kind: 'requeue' });
+    }
+    try {
+      await this.land(task, result, root, branch, added.value.dir, lane);
+    } catch (error) {
+      // One task's failed landing must not hold up the queue behind it.
+      await this.finish(task, { kind: 'crashed', message: `landing failed: ${error instanceof Error ? error.message : String(error)}; its commit ${result.sha.slice(0, 12)} is on branch ${branch}` }).catch(() => undefined);
+    }
   }
 
-  private async land(task: Task, result: Extract<TaskResult, { kind: 'done' }>, root: string, branch: string, dir: string): Promise<void> {
+  private async land(task: Task, result: Extract<TaskResult, { kind: 'done' }>, root: string, branch: string, dir: string, lane: Lane): Promise<void> {
     const merged = await this.ports.git.mergeBranch(root, branch, { message: `Land ${task.id}: ${task.title}`, fastForward: true });
     const cleanup = () => this.ports.git.removeWorktree(root, dir, { deleteBranch: true, force: true });
     if (merged.ok && merged.value.kind === 'merged') {
+      this.queue.landed(lane);
       await cleanup();
       return this.finish(task, { kind: 'result', result, landedSha: merged.value.sha });
     }
@@ -391,7 +460,8 @@ export class BuildRun {
     this.patrol.tick(this.ports.now().getTime());
     for (const stalled of this.patrol.verdict().stalled) {
       const running = this.running.get(stalled.taskId);
-      if (running && !running.controller.signal.aborted) {
+      // A task waiting for its turn to land has done its work: its time in the queue is not the Builder's.
+      if (running && !running.controller.signal.aborted && !this.queue.waiting().has(stalled.taskId)) {
         this.observer.note('warning', `${stalled.taskId} is STALLED: ${stalled.diagnosis}`);
         running.controller.abort();
       }
@@ -416,8 +486,14 @@ export class BuildRun {
 
 /** How a task's turn in the build ended, before it becomes a record. */
 export type TaskEnding =
-  | { readonly kind: 'result'; readonly result: TaskResult; readonly landedSha?: string; readonly setAside?: string }
+  | { readonly kind: 'result'; readonly result: TaskResult; readonly landedSha?: string; readonly setAside?: SetAside }
   /** The second conflict: the task's commit `sha` is kept on `branch` for the person. */
   | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly branch: string; readonly sha: string }
   | { readonly kind: 'crashed'; readonly message: string }
   | { readonly kind: 'requeue' };
+
+/**
+ * What a task that did not finish left, kept at a snapshot ref: in its worktree only its own
+ * files; in the project everything uncommitted there (`restore`: the snapshot's instructions).
+ */
+export type SetAside = { readonly where: 'worktree'; readonly ref: string } | { readonly where: 'project'; readonly ref: string; readonly restore: string };

@@ -5,7 +5,8 @@ import { describeExit, firstFailure } from './receipts.js';
 import type { Decision, TaskRecord } from './build-record.js';
 import { nextDecisionId } from './build-record.js';
 import type { StalledTask } from './patrol.js';
-import type { TaskEnding } from './build-run.js';
+import type { SetAside, TaskEnding } from './build-run.js';
+import { restoreCommandLine } from '../git/snapshot-names.js';
 import type { TaskResult } from './task-runner.js';
 
 /*
@@ -19,11 +20,20 @@ export function blankRecord(id: string): TaskRecord {
   return { id, status: 'PENDING', attempts: 0, concerns: [], receipts: [], changedFiles: [], inputTokens: 0, outputTokens: 0, costUsd: 0, reviewRounds: 0 };
 }
 
-/** The record of a task that starts (again). */
-export function startedRecord(previous: TaskRecord | undefined, id: string, now: string): TaskRecord {
+/** The record of a task that starts (again); `inPlace` when it runs in the project directory, from that commit. */
+export function startedRecord(previous: TaskRecord | undefined, id: string, now: string, inPlace?: { readonly base: string | null }): TaskRecord {
   const base: TaskRecord = previous ?? blankRecord(id);
-  const { reason: _reason, finishedAt: _finished, ...rest } = base;
-  return { ...rest, status: 'IN-PROGRESS', attempts: base.attempts + 1, startedAt: now };
+  const { reason: _reason, finishedAt: _finished, inPlace: _before, ...rest } = base;
+  return { ...rest, status: 'IN-PROGRESS', attempts: base.attempts + 1, startedAt: now, ...(inPlace ? { inPlace: { base: inPlace.base } } : {}) };
+}
+
+/**
+ * The task the process died in the middle of while it worked in the project directory: its
+ * record is still IN-PROGRESS (or queued again by !retry) with no end, so whatever is
+ * uncommitted in the project is what it had written.
+ */
+export function interruptedInPlace(records: readonly TaskRecord[]): TaskRecord | undefined {
+  return records.find((r) => (r.status === 'IN-PROGRESS' || r.status === 'PENDING') && r.inPlace !== undefined && r.startedAt !== undefined && r.finishedAt === undefined);
 }
 
 function lastReceipts(result: TaskResult): readonly Receipt[] {
@@ -76,7 +86,7 @@ export function recordFromResult(
 ): { record: TaskRecord; decisions: Decision[] } {
   const decisions = [...context.decisions];
   const finished = { ...previous, finishedAt: context.now };
-  const aside = (text: string, ref?: string) => (ref ? `${text} What it left in the project is kept at ${ref}.` : text);
+  const aside = (text: string, kept?: SetAside) => (kept ? `${text} ${setAsideText(previous.id, kept)}` : text);
   switch (ending.kind) {
     case 'conflict':
       return {
@@ -126,6 +136,12 @@ export function recordFromResult(
   // An escalated task records the rounds it went through, as a DONE one does.
   const reviewRounds = result.kind === 'escalated' && result.reviews ? reviewRoundsRun(result.reviews) : previous.reviewRounds;
   return { record: { ...common, status: 'BLOCKED', reviewRounds, reason: aside(reasonOf(result), ending.setAside) }, decisions };
+}
+
+/** Where a stopped task's leftovers went, and (in place) that the person's own uncommitted edits went with them and how to restore them. */
+export function setAsideText(taskId: string, kept: SetAside): string {
+  if (kept.where === 'worktree') return `What it left in its worktree is kept at ${kept.ref}.`;
+  return `Everything that was uncommitted in the project was set aside, not only what ${taskId} left: anything else edited meanwhile, yours too, is with it, kept at ${kept.ref}. To restore it: ${restoreCommandLine(kept.restore)}`;
 }
 
 /** What happened, what was tried and the decision needed, as sentences for the person. */

@@ -8,6 +8,7 @@ import type { Task } from '../task-graph/task.js';
 import type { FileIndex } from '../verdicts/evidence.js';
 import type { GateCommand } from './gate-commands.js';
 import { firstFailure, receiptsPass, renderReceiptSummary, type Receipt } from './receipts.js';
+import { gateScriptChanges, gateScriptConcern, gateScriptsOf, type GateScripts } from './gate-scripts.js';
 import { nextAfterGateFailure, type GateRun, type RepairPolicy } from './repair-policy.js';
 import { REVIEW_STAGE_TITLES, type ReviewPortOutcome, type ReviewStage } from './review-report.js';
 import {
@@ -56,6 +57,8 @@ export interface GatesPort {
   commands(): Promise<readonly GateCommand[]>;
   /** Runs `commands` in the project directory and returns the receipts. */
   run(commands: readonly GateCommand[]): Promise<readonly Receipt[]>;
+  /** Every script of the project's package.json as it is now ({} without one); absent: the gates run no package scripts. */
+  scripts?(): Promise<Readonly<Record<string, string>>>;
 }
 
 /** The receipt the runtime records when the project states no gate commands at all. */
@@ -137,6 +140,8 @@ export interface TaskRunOptions {
   readonly onPhase?: (phase: TaskPhase) => void;
   /** Every gate run's receipts as the runtime records them (the patrol counts a new receipt as progress). */
   readonly onReceipts?: (receipts: readonly Receipt[]) => void;
+  /** The gate scripts' bodies the build recorded: a change to one by this task is a concern on it. */
+  readonly gateScripts?: GateScripts;
 }
 
 /** Where a task is in its run, for the person watching. */
@@ -184,6 +189,8 @@ export type TaskResult = TaskRunRecord &
         readonly reviewRounds: number;
         /** The review's one-line outcome (as in the commit body); absent without a reviewer. */
         readonly review?: string;
+        /** The bodies of the scripts the gates ran, as the task left them (to record); absent when unknown. */
+        readonly gateScripts?: GateScripts;
       }
     /**
      * A review stage still requested changes after MAX_REVIEW_ROUNDS rounds: nothing was
@@ -438,7 +445,10 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
     const reported = [...projectFiles].map((f) => toRepoPath(f, prefix, options.projectDir)).filter((f): f is string => f !== undefined);
     const split = splitTaskFiles({ before: dirtyBefore, after: dirtyFilesOf(after.value), reported });
     if (split.commit.length === 0) return record({ kind: 'no_changes', receipts, heldBack: split.heldBack, unattributed: split.unattributed });
-    const concerns = report.concerns ?? [];
+    // The runtime's own concern: a recorded gate script this task's work changed (the gates ran the new one).
+    const scripts = gates.scripts ? await gates.scripts() : undefined;
+    const scriptConcerns = scripts && options.gateScripts ? gateScriptChanges(options.gateScripts, scripts).map(gateScriptConcern) : [];
+    const concerns = [...(report.concerns ?? []), ...scriptConcerns];
 
     if (reviewer !== undefined && fileIndex !== undefined) {
       // The commit's files, as the reviewer (and its file index) name them: relative to the project.
@@ -479,6 +489,7 @@ export async function runTask(task: Task, ports: TaskRunnerPorts, options: TaskR
       unattributed: split.unattributed,
       reviewRounds: reviewer === undefined ? 0 : reviewRoundsRun(review.history),
       ...(reviewer === undefined ? {} : { review: reviewSummaryLine(review.history) }),
+      ...(scripts ? { gateScripts: gateScriptsOf(commands, scripts) } : {}),
     });
   }
 }

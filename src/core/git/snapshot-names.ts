@@ -129,3 +129,12 @@ export function restoreInstructions(plan: RestorePlan): string {
   }
   return lines.join('\n');
 }
+
+/** The commands of restoreInstructions() as one line (`cd … && git checkout … && …`), for a reason that must stay one line. */
+export function restoreCommandLine(instructions: string): string {
+  return instructions
+    .split('\n')
+    .filter((line) => line.startsWith('  '))
+    .map((line) => line.trim())
+    .join(' && ');
+}

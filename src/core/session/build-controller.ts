@@ -1,5 +1,7 @@
 import type { AgentEvent } from '../agent/agent-types.js';
-import { emptyBuildSection, type TaskRecord } from '../build/build-record.js';
+import { emptyBuildSection, type BuildSection, type TaskRecord } from '../build/build-record.js';
+import { canonicalJson } from '../build/canonical-json.js';
+import { nextGateScripts, type GateScripts } from '../build/gate-scripts.js';
 import { boardLines, renderBuildReport } from '../build/build-report.js';
 import type { MarkedTask } from '../build/scheduler.js';
 import { BuildRun, type BuildEnding } from '../build/build-run.js';
@@ -16,7 +18,7 @@ import type { SessionPorts } from './ports.js';
 import { ApprovalQueue, type AskedApproval } from './approval-queue.js';
 import { BuildState } from './build-state.js';
 import { TaskActions } from './task-actions.js';
-import { preflight, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
+import { preflight, setAsideInterrupted, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
 import { buildingLine, decisionsWaiting, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
 
 /** What the build controller needs from the session. */
@@ -138,6 +140,12 @@ export class BuildController {
       this.host.emit(entry.warning(checked.text));
       this.host.bell();
       return;
+    }
+    if (checked.interrupted) {
+      // The process died while a task worked in place: its leftovers are set aside, never offered to the person as their own.
+      const aside = await setAsideInterrupted(checked.interrupted, project.handoff.project.path, build);
+      this.host.emit(aside.ok ? entry.warning(aside.text) : entry.error(aside.text));
+      if (!aside.ok) return;
     }
     await this.launch(project, checked.branch);
     return this.settled();
@@ -277,6 +285,15 @@ export class BuildController {
       }
     }
     const section = project.handoff.build ?? emptyBuildSection();
+    let gateScripts: GateScripts | undefined;
+    try {
+      gateScripts = await this.recordGateScripts(project, section);
+    } catch (error) {
+      this.host.emit(entry.error(stoppedText(error)));
+      return;
+    }
+    /** What was recorded when each task started: a task changes only what it saw. */
+    const scriptsAtStart = new Map<string, GateScripts>();
     const leftovers = await removeLeftoverWorktrees(build.git, project.handoff.project.path, this.branchPrefix(project));
     for (const line of leftoverLines(leftovers)) this.host.emit(line);
     const context = await this.host.context();
@@ -284,20 +301,23 @@ export class BuildController {
     this.controller = controller;
     const run = new BuildRun(
       {
-        execute: (task, dir, hooks) =>
-          build.execute({
+        execute: (task, dir, hooks) => {
+          scriptsAtStart.set(task.id, gateScripts ?? {});
+          return build.execute({
             projectId: project.id,
             task,
             dir,
             context,
             ...(section.gateCommands ? { gateCommands: section.gateCommands } : {}),
+            ...(gateScripts ? { gateScripts } : {}),
             signal: hooks.signal,
             approve: (request) => hooks.waitForPerson(() => this.approvals.ask(task.id, request, hooks.signal)),
             onEvent: hooks.onEvent,
             onReviewEvent: hooks.onReviewEvent,
             onPhase: hooks.onPhase,
             onReceipts: hooks.onReceipts,
-          }),
+          });
+        },
         git: build.git,
         persist: (progress) => this.state.persist(project, graph, progress),
         now: () => this.ports.env.now(),
@@ -327,6 +347,13 @@ export class BuildController {
           this.refreshBoard(graph);
         },
         taskFinished: (record, result) => {
+          if (result.kind === 'done' && result.gateScripts) {
+            const next = nextGateScripts(gateScripts ?? {}, scriptsAtStart.get(record.id) ?? {}, result.gateScripts);
+            if (canonicalJson(next) !== canonicalJson(gateScripts ?? {})) {
+              gateScripts = next;
+              this.state.saveSection(project, (s) => ({ ...s, gateScripts: next })).catch((error: unknown) => this.host.emit(entry.error(`Could not record the gate scripts in HANDOFF.json: ${errorMessage(error)}`)));
+            }
+          }
           this.activity.delete(record.id);
           this.phases.delete(record.id);
           this.host.emit(describeTaskEnd(record, result));
@@ -364,6 +391,15 @@ export class BuildController {
         this.host.live(undefined);
         this.wake?.();
       });
+  }
+
+  /** The gate scripts recorded in HANDOFF; recorded now when the project has them and none were yet. */
+  private async recordGateScripts(project: OpenProject, section: BuildSection): Promise<GateScripts | undefined> {
+    if (section.gateScripts !== undefined) return section.gateScripts;
+    const found = await this.ports.build!.gateScripts(project.handoff.project.path, section.gateCommands);
+    if (Object.keys(found).length === 0) return undefined;
+    await this.state.saveSection(project, (s) => ({ ...s, gateScripts: { ...found } }));
+    return found;
   }
 
   private async finish(project: OpenProject, graph: TaskGraph, ending: BuildEnding): Promise<void> {

@@ -5,7 +5,7 @@ import { buildableTasks } from '../build/scheduler.js';
 import type { LeftoverCleanup } from '../build/leftover-worktrees.js';
 import { renderReceiptSummary } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
-import type { GitError } from '../git/git-results.js';
+import type { GitError, Snapshot } from '../git/git-results.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
 import { asSentence } from '../errors.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
@@ -56,6 +56,32 @@ export function detachedHeadText(dir: string, head: string): string {
  */
 export function gitFailureText(what: string, error: GitError): string {
   return [`${what}: ${asSentence(error.message)}`, ...(error.hint ? [asSentence(error.hint)] : []), 'Nothing was lost. Commit your changes yourself, then type !continue.'].join(' ');
+}
+
+/** Said when an interrupted in-place task's leftovers were set aside: where they are, how to get them back, where the task restarts. */
+export function interruptedSetAsideText(taskId: string, base: string | null, snapshot: Pick<Snapshot, 'ref' | 'files' | 'restoreInstructions'>): string {
+  const n = snapshot.files.length;
+  const checkpoint = base === null ? 'the start (the repository had no commit yet)' : `its checkpoint ${base.slice(0, 12)}`;
+  return [
+    `${taskId} was interrupted; what it had written is kept at ${snapshot.ref} (${n} file${n === 1 ? '' : 's'}: everything that was uncommitted in the project, so anything you edited since is there too).`,
+    `Restore: ${snapshot.restoreInstructions}`,
+    `${taskId} restarts from ${checkpoint}.`,
+  ].join('\n');
+}
+
+/** Said before the dirty-tree question when a task was interrupted in place but HEAD has moved since. */
+export function interruptedMovedText(taskId: string, base: string | null, head: string | null): string {
+  const short = (sha: string | null) => (sha === null ? 'no commit' : sha.slice(0, 12));
+  return `${taskId} was interrupted while it worked in the project, but HEAD moved since (from ${short(base)} to ${short(head)}), so what it had written cannot be told from your own changes. Choosing aside keeps all of it at a safety ref; commit makes all of it your commit.`;
+}
+
+/** Setting aside an interrupted task's leftovers failed: nothing moved, nothing was lost. */
+export function interruptedFailureText(taskId: string, dir: string, error: GitError): string {
+  return [
+    `${taskId} was interrupted while it worked in ${dir}, and setting aside what it had written failed: ${asSentence(error.message)}`,
+    ...(error.hint ? [asSentence(error.hint)] : []),
+    'Nothing was lost and nothing was built. Fix that (git status shows the files), then type !continue.',
+  ].join(' ');
 }
 
 /** What a task's agent is doing, for the board; undefined for events that change nothing shown. */

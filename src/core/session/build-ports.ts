@@ -1,5 +1,6 @@
 import type { AgentEvent, UsageEvent } from '../agent/agent-types.js';
 import type { GateCommand } from '../build/gate-commands.js';
+import type { GateScripts } from '../build/gate-scripts.js';
 import type { PatrolConfig } from '../build/patrol.js';
 import type { Receipt } from '../build/receipts.js';
 import type { TaskPhase, TaskResult } from '../build/task-runner.js';
@@ -18,6 +19,8 @@ export interface TaskExecution {
   readonly context: readonly { readonly name: string; readonly text: string }[];
   /** The person's fixed gate commands; absent: read from the project each time. */
   readonly gateCommands?: readonly GateCommand[];
+  /** The gate scripts' bodies recorded in HANDOFF when the task started: the task changing one is a concern on it. */
+  readonly gateScripts?: GateScripts;
   readonly signal: AbortSignal;
   readonly approve: ApproveFn;
   readonly onEvent: (event: AgentEvent) => void;
@@ -33,6 +36,8 @@ export interface BuildEnvironmentPort {
   readonly git: BuildGitPort & Pick<GitPort, 'commitPersonWork' | 'listWorktrees'>;
   /** Runs one task to a commit or to why it stopped (runTask over the real Builder, gates, reviewer and git). */
   execute(request: TaskExecution): Promise<TaskResult>;
+  /** The bodies of the package.json scripts the gates run in `dir` (`override`: the person's commands), to record. */
+  gateScripts(dir: string, override?: readonly GateCommand[]): Promise<GateScripts>;
   /** Where a project's task worktrees go (outside the person's repository). */
   worktreeRoot(projectId: string): string;
   readonly maxWorkers: number;

@@ -1,7 +1,8 @@
 import { describeStale, type StaleApproval } from '../pipeline/approvals.js';
 import type { BuildEnvironmentPort } from './build-ports.js';
 import type { BuildState } from './build-state.js';
-import { detachedHeadText, dirtyTreePrompt, gitFailureText, movedBranchPrompt } from './build-messages.js';
+import { interruptedInPlace } from '../build/task-outcome.js';
+import { detachedHeadText, dirtyTreePrompt, gitFailureText, interruptedFailureText, interruptedMovedText, interruptedSetAsideText, movedBranchPrompt } from './build-messages.js';
 import type { OpenProject } from './open-project.js';
 
 /** What the person is asked before the Builder moves anything. */
@@ -13,7 +14,16 @@ export type PreflightQuestion =
 export type Preflight =
   | { readonly kind: 'refuse'; readonly text: string }
   | { readonly kind: 'ask'; readonly question: PreflightQuestion; readonly text: string }
-  | { readonly kind: 'go'; readonly branch: string | null };
+  /** `interrupted`: the task the process died in while it worked in place; the uncommitted files are its leftovers. */
+  | { readonly kind: 'go'; readonly branch: string | null; readonly interrupted?: InterruptedTask };
+
+/** A task that was interrupted while it worked in the project directory, and the files it left uncommitted. */
+export interface InterruptedTask {
+  readonly taskId: string;
+  /** The commit it started from, its checkpoint (null: the repository had none yet). */
+  readonly base: string | null;
+  readonly files: readonly string[];
+}
 
 /**
  * Why the Builder must not run the task graph as it is now, if it must not: the design and
@@ -44,7 +54,12 @@ export async function preflight(project: OpenProject, build: BuildEnvironmentPor
   }
   if (!status.value.clean) {
     const files = [...new Set([...status.value.staged, ...status.value.modified, ...status.value.untracked, ...status.value.conflicted])];
-    return { kind: 'ask', question: { kind: 'dirty', project, files, branch }, text: dirtyTreePrompt(dir, files) };
+    const interrupted = interruptedInPlace(project.handoff.tasks);
+    const base = interrupted?.inPlace?.base;
+    if (interrupted && base !== undefined && base === head) return { kind: 'go', branch, interrupted: { taskId: interrupted.id, base, files } };
+    // The branch moved since the task was interrupted: its leftovers can no longer be told from the person's work.
+    const moved = interrupted && base !== undefined ? `${interruptedMovedText(interrupted.id, base, head)}\n` : '';
+    return { kind: 'ask', question: { kind: 'dirty', project, files, branch }, text: `${moved}${dirtyTreePrompt(dir, files)}` };
   }
   return { kind: 'go', branch };
 }
@@ -89,6 +104,19 @@ export async function settleDirtyTree(
     ask: true,
     text: 'Type commit (commit them as your own commit first), aside (save them to a safety ref and set them aside) or cancel.',
   };
+}
+
+/**
+ * Sets aside what an interrupted in-place task left uncommitted, so it restarts from its
+ * checkpoint; the text says where it is kept. On a failure (`ok` false) the build does not
+ * start, and the text says why and that nothing was lost.
+ */
+export async function setAsideInterrupted(interrupted: InterruptedTask, dir: string, build: BuildEnvironmentPort): Promise<{ readonly ok: boolean; readonly text: string }> {
+  const saved = await build.git.setAsideWork(dir, `${interrupted.taskId.toLowerCase()}-interrupted`);
+  if (saved.ok) return { ok: true, text: interruptedSetAsideText(interrupted.taskId, interrupted.base, saved.value) };
+  // Cleaned up meanwhile: nothing of the task's is left, it restarts from its checkpoint.
+  if (saved.error.kind === 'nothing-to-save') return { ok: true, text: `${interrupted.taskId} was interrupted; it restarts from its last checkpoint.` };
+  return { ok: false, text: interruptedFailureText(interrupted.taskId, dir, saved.error) };
 }
 
 /** The first line after "aside": how much was set aside and where it is kept. */

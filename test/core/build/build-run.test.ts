@@ -1,205 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src/core/agent/agent-types.js';
-import type { Decision, TaskRecord } from '../../../src/core/build/build-record.js';
-import {
-  BuildRun,
-  type BuildGitPort,
-  type BuildObserver,
-  type BuildOptions,
-  type BuildProgress,
-  type BuildPorts,
-  type TaskHooks,
-} from '../../../src/core/build/build-run.js';
-import type { TaskResult } from '../../../src/core/build/task-runner.js';
-import { gitFail, gitOk, type MergeOutcome } from '../../../src/core/git/git-results.js';
-import type { Task, TaskGraph } from '../../../src/core/task-graph/task.js';
-import { abortedResult, blockedResult, doneResult, receipt, runRecord, shaOf, status, task } from './build-fixtures.js';
+import type { Decision } from '../../../src/core/build/build-record.js';
+import type { BuildRun, BuildProgress, TaskHooks } from '../../../src/core/build/build-run.js';
+import { abortedResult, blockedResult, doneResult, receipt, runRecord, shaOf, task } from './build-fixtures.js';
+import { PROJECT, aborted, done, fakeGit, graphOf, harness, manualClock, modelTurn, recordOf, type Step } from './build-run-harness.js';
 
-/*
- * The build coordinator over scripted ports: no model, no git, no timers. Each task's
- * execute() is a script step; the fake git port records every call so the tests can say
- * where a task ran and how it landed.
- */
-
-const PROJECT = '/work/proj';
-const WORKTREES = '/work/.codesleuth-worktrees';
-
-function graphOf(...tasks: Task[]): TaskGraph {
-  return { tasks };
-}
-
-/** One scripted run of a task. */
-type Step = (task: Task, dir: string, hooks: TaskHooks) => Promise<TaskResult> | TaskResult;
-
-interface Call {
-  readonly task: Task;
-  readonly dir: string;
-}
-
-/** Resolves when the hooks' signal aborts. */
-function aborted(hooks: TaskHooks): Promise<void> {
-  return new Promise((resolve) => {
-    if (hooks.signal.aborted) resolve();
-    else hooks.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-}
-
-/** The merge commit the fake git makes for a task branch (`…/task-001-1` → c…c0011). */
-function landedShaOf(branch: string): string {
-  return (/task-(\d+)-(\d+)$/.exec(branch) ?? ['', '', '']).slice(1).join('').padStart(40, 'c');
-}
-
-/** A clock the test moves on by hand; `tick()` runs what `every` registered (the patrol's check). */
-function manualClock(): Pick<BuildPorts, 'now' | 'every'> & { advance(ms: number): void; tick(): void } {
-  let nowMs = Date.parse('2025-02-03T04:05:06.000Z');
-  const ticks = new Set<() => void>();
-  return {
-    now: () => new Date(nowMs),
-    every: (_ms, fn) => {
-      ticks.add(fn);
-      return () => ticks.delete(fn);
-    },
-    advance: (ms) => {
-      nowMs += ms;
-    },
-    tick: () => {
-      for (const fn of ticks) fn();
-    },
-  };
-}
-
-/** A real agent run awaits the model before its first event; so do the scripted ones. */
-const modelTurn = () => new Promise<void>((r) => setImmediate(r));
-
-interface Harness {
-  readonly run: BuildRun;
-  readonly calls: Call[];
-  readonly log: string[];
-  readonly git: FakeGit;
-  readonly persisted: BuildProgress[];
-  readonly notes: string[];
-  readonly started: { taskId: string; where: string }[];
-  readonly finished: { record: TaskRecord; result: TaskResult }[];
-}
-
-interface FakeGit extends BuildGitPort {
-  readonly calls: string[];
-  /** What mergeBranch answers, per call (default: merged at the branch's name). */
-  mergeAnswers: MergeOutcome[];
-  /** The most merges ever in flight at once. */
-  maxMerging: number;
-}
-
-function fakeGit(): FakeGit {
-  let merging = 0;
-  const git: FakeGit = {
-    calls: [],
-    mergeAnswers: [],
-    maxMerging: 0,
-    async status(repo) {
-      git.calls.push(`status ${repo}`);
-      return gitOk(status({ root: PROJECT }));
-    },
-    async addWorktree(repo, request) {
-      git.calls.push(`addWorktree ${request.branch} ${request.dir} from ${request.base}`);
-      return gitOk({ dir: request.dir, head: 'abc', branch: request.branch, main: false, locked: false, prunable: false });
-    },
-    async removeWorktree(_repo, dir, options) {
-      git.calls.push(`removeWorktree ${dir}${options?.deleteBranch ? ' +branch' : ''}`);
-      return gitOk({ dir, branch: null, branchDeleted: options?.deleteBranch === true, snapshot: null });
-    },
-    async mergeBranch(_repo, branch, options) {
-      merging += 1;
-      git.maxMerging = Math.max(git.maxMerging, merging);
-      git.calls.push(`merge ${branch}${options.fastForward ? ' ff' : ''}`);
-      // A merge takes a while: a second landing that does not wait its turn would overlap.
-      await new Promise((r) => setTimeout(r, 5));
-      merging -= 1;
-      return gitOk(git.mergeAnswers.shift() ?? { kind: 'merged', sha: landedShaOf(branch) });
-    },
-    async setAsideWork(repo, label) {
-      git.calls.push(`setAside ${repo} ${label}`);
-      return gitFail('nothing-to-save', 'The work tree is clean.');
-    },
-  };
-  return git;
-}
-
-function harness(options: {
-  graph: TaskGraph;
-  steps: Record<string, Step[]>;
-  maxWorkers?: number;
-  progress?: BuildProgress;
-  signal?: AbortSignal;
-  observer?: Partial<BuildObserver>;
-  git?: FakeGit;
-  patrol?: BuildOptions['patrol'];
-  /** Called with every save before it is recorded. */
-  onPersist?: (progress: BuildProgress) => void;
-  /** A clock the test moves, and its ticks (default: a fixed time that never ticks). */
-  clock?: Pick<BuildPorts, 'now' | 'every'>;
-}): Harness {
-  const calls: Call[] = [];
-  const log: string[] = [];
-  const persisted: BuildProgress[] = [];
-  const notes: string[] = [];
-  const started: { taskId: string; where: string }[] = [];
-  const finished: { record: TaskRecord; result: TaskResult }[] = [];
-  const git = options.git ?? fakeGit();
-  const runs = new Map<string, number>();
-  const ports: BuildPorts = {
-    async execute(t, dir, hooks) {
-      calls.push({ task: t, dir });
-      const n = runs.get(t.id) ?? 0;
-      runs.set(t.id, n + 1);
-      const step = options.steps[t.id]?.[n];
-      if (step === undefined) throw new Error(`${t.id} ran ${n + 1} times; its script has ${options.steps[t.id]?.length ?? 0}`);
-      log.push(`start ${t.id}`);
-      const result = await step(t, dir, hooks);
-      log.push(`end ${t.id}`);
-      return result;
-    },
-    git,
-    async persist(progress) {
-      options.onPersist?.(progress);
-      persisted.push({ records: progress.records.map((r) => ({ ...r })), decisions: progress.decisions.map((d) => ({ ...d })) });
-    },
-    now: () => new Date('2025-02-03T04:05:06.000Z'),
-    every: () => () => {},
-    ...options.clock,
-    costOf: () => 0.25,
-  };
-  const observer: BuildObserver = {
-    taskStarted: (taskId, where) => started.push({ taskId, where }),
-    taskEvent: () => {},
-    taskFinished: (record, result) => finished.push({ record, result }),
-    note: (_tone, text) => notes.push(text),
-    ...options.observer,
-  };
-  const run = new BuildRun(
-    ports,
-    {
-      graph: options.graph,
-      projectDir: PROJECT,
-      worktreeRoot: WORKTREES,
-      branchPrefix: 'codesleuth/build-1/',
-      maxWorkers: options.maxWorkers ?? 1,
-      patrol: options.patrol ?? { taskTimeLimitMs: 60 * 60_000 },
-      signal: options.signal ?? new AbortController().signal,
-    },
-    options.progress ?? { records: [], decisions: [] },
-    observer,
-  );
-  return { run, calls, log, git, persisted, notes, started, finished };
-}
-
-function recordOf(progress: BuildProgress, id: string): TaskRecord {
-  const record = progress.records.find((r) => r.id === id);
-  expect(record, `no record of ${id}`).toBeDefined();
-  return record!;
-}
-
-const done = (id: string): Step => () => doneResult(id);
+/* The build coordinator with one worker, questions, the patrol and the stops (harness: build-run-harness.ts; several workers: build-run-parallel.test.ts). */
 
 describe('BuildRun, one worker', () => {
   it('runs a three-task chain in order in the project directory and completes with DONE records', async () => {
@@ -219,99 +25,22 @@ describe('BuildRun, one worker', () => {
     expect(h.log).toEqual(['start TASK-001', 'end TASK-001', 'start TASK-002', 'end TASK-002', 'start TASK-003', 'end TASK-003']);
     expect(h.calls.map((c) => c.dir)).toEqual([PROJECT, PROJECT, PROJECT]);
     expect(h.started.map((s) => s.where)).toEqual(['project', 'project', 'project']);
-    // No worktree, no merge, nothing set aside: DONE tasks commit in place.
-    expect(h.git.calls).toEqual([]);
+    // No worktree, no merge, nothing set aside: DONE tasks commit in place (git is only asked where each starts from).
+    expect(h.git.calls).toEqual([`status ${PROJECT}`, `status ${PROJECT}`, `status ${PROJECT}`]);
     const progress = h.run.progress();
     for (const id of ['TASK-001', 'TASK-002', 'TASK-003']) {
       const r = recordOf(progress, id);
       expect(r).toMatchObject({ status: 'DONE', sha: shaOf(id), attempts: 1, summary: `${id} built`, finishedAt: '2025-02-03T04:05:06.000Z' });
       expect(r.receipts).toEqual([receipt()]);
       expect(r.landedSha).toBeUndefined();
+      // Each record says the task ran in place and from which commit (a crash is recovered by it).
+      expect(r.inPlace).toEqual({ base: 'abc' });
     }
     expect(recordOf(progress, 'TASK-001')).toMatchObject({ inputTokens: 105, outputTokens: 20, costUsd: 0.25 });
     // Every step was saved: the last save holds the finished build.
     expect(h.persisted.at(-1)!.records.map((r) => r.status)).toEqual(['DONE', 'DONE', 'DONE']);
     // A record was saved IN-PROGRESS before each task ran (a crash resumes it).
     expect(h.persisted.some((p) => p.records.length === 1 && p.records[0]!.status === 'IN-PROGRESS')).toBe(true);
-  });
-});
-
-describe('BuildRun, parallel workers', () => {
-  it('runs two independent tasks at once in their own worktrees and lands them one at a time', async () => {
-    const graph = graphOf(task('TASK-001'), task('TASK-002'));
-    let startedCount = 0;
-    let bothStarted!: () => void;
-    const barrier = new Promise<void>((resolve) => {
-      bothStarted = resolve;
-    });
-    // If the tasks ran one after another the barrier would never open; the timeout keeps the failure readable.
-    const waitForBoth = () => Promise.race([barrier, new Promise<void>((r) => setTimeout(r, 500))]);
-    const step =
-      (id: string, delayMs: number): Step =>
-      async () => {
-        startedCount += 1;
-        if (startedCount === 2) bothStarted();
-        await waitForBoth();
-        await new Promise((r) => setTimeout(r, delayMs));
-        return doneResult(id);
-      };
-    // TASK-002 finishes first and TASK-001 finishes while TASK-002 is still landing.
-    const h = harness({ graph, maxWorkers: 2, steps: { 'TASK-001': [step('TASK-001', 3)], 'TASK-002': [step('TASK-002', 0)] } });
-
-    expect(await h.run.run()).toEqual({ kind: 'complete' });
-
-    expect(h.log.slice(0, 2).sort()).toEqual(['start TASK-001', 'start TASK-002']);
-    expect(h.started).toEqual([
-      { taskId: 'TASK-001', where: 'worktree' },
-      { taskId: 'TASK-002', where: 'worktree' },
-    ]);
-    expect(h.calls.map((c) => [c.task.id, c.dir])).toEqual([
-      ['TASK-001', `${WORKTREES}/TASK-001-1`],
-      ['TASK-002', `${WORKTREES}/TASK-002-1`],
-    ]);
-    expect(h.git.calls).toContain(`addWorktree codesleuth/build-1/task-001-1 ${WORKTREES}/TASK-001-1 from HEAD`);
-    expect(h.git.calls).toContain(`addWorktree codesleuth/build-1/task-002-1 ${WORKTREES}/TASK-002-1 from HEAD`);
-    // The merge queue: one merge at a time, in the order the tasks finished, each fast-forward first.
-    expect(h.git.maxMerging).toBe(1);
-    const merges = h.git.calls.filter((c) => c.startsWith('merge '));
-    expect(merges).toEqual(['merge codesleuth/build-1/task-002-1 ff', 'merge codesleuth/build-1/task-001-1 ff']);
-    // Each worktree is removed (with its branch) after its landing.
-    const landing2 = h.git.calls.indexOf('merge codesleuth/build-1/task-002-1 ff');
-    expect(h.git.calls.indexOf(`removeWorktree ${WORKTREES}/TASK-002-1 +branch`)).toBeGreaterThan(landing2);
-    expect(h.git.calls).toContain(`removeWorktree ${WORKTREES}/TASK-001-1 +branch`);
-    const progress = h.run.progress();
-    expect(recordOf(progress, 'TASK-001')).toMatchObject({ status: 'DONE', sha: shaOf('TASK-001'), landedSha: landedShaOf('task-001-1') });
-    expect(recordOf(progress, 'TASK-002')).toMatchObject({ status: 'DONE', sha: shaOf('TASK-002'), landedSha: landedShaOf('task-002-1') });
-  });
-
-  it('re-runs a task whose landing conflicts once, then BLOCKS it on a second conflict; its dependent never starts', async () => {
-    const graph = graphOf(task('TASK-001'), task('TASK-002', ['TASK-001']));
-    const git = fakeGit();
-    git.mergeAnswers = [
-      { kind: 'conflict', files: ['src/shared.mjs'] },
-      { kind: 'conflict', files: ['src/shared.mjs'] },
-    ];
-    const h = harness({ graph, maxWorkers: 2, git, steps: { 'TASK-001': [done('TASK-001'), () => doneResult('TASK-001', shaOf('TASK-001', 2))] } });
-
-    expect(await h.run.run()).toEqual({ kind: 'waiting', tasks: ['TASK-001', 'TASK-002'], held: [{ taskId: 'TASK-002', waitsFor: ['TASK-001'] }] });
-
-    expect(h.calls.map((c) => c.task.id)).toEqual(['TASK-001', 'TASK-001']);
-    // The second run starts from a new worktree and branch on the new base.
-    expect(h.calls.map((c) => c.dir)).toEqual([`${WORKTREES}/TASK-001-1`, `${WORKTREES}/TASK-001-2`]);
-    expect(git.calls.filter((c) => c.startsWith('merge '))).toEqual(['merge codesleuth/build-1/task-001-1 ff', 'merge codesleuth/build-1/task-001-2 ff']);
-    expect(h.notes.some((n) => n.includes('TASK-001 conflicts') && n.includes('src/shared.mjs'))).toBe(true);
-    const r = recordOf(h.run.progress(), 'TASK-001');
-    expect(r.status).toBe('BLOCKED');
-    expect(r.attempts).toBe(2);
-    expect(r.reason).toContain('src/shared.mjs');
-    expect(r.reason).toContain('twice');
-    // The person resolves the second conflict: the first run's branch is deleted, the second's commit is kept.
-    expect(git.calls).toContain(`removeWorktree ${WORKTREES}/TASK-001-1 +branch`);
-    expect(git.calls).toContain(`removeWorktree ${WORKTREES}/TASK-001-2`);
-    expect(git.calls).not.toContain(`removeWorktree ${WORKTREES}/TASK-001-2 +branch`);
-    expect(r.reason).toContain(`Its commit ${shaOf('TASK-001', 2).slice(0, 12)} is kept on branch codesleuth/build-1/task-001-2`);
-    expect(h.run.progress().records.find((x) => x.id === 'TASK-002')).toBeUndefined();
-    expect(h.started.map((s) => s.taskId)).toEqual(['TASK-001', 'TASK-001']);
   });
 });
 
@@ -330,7 +59,7 @@ describe('BuildRun, questions', () => {
     expect(recordOf(progress, 'TASK-001').reason).toContain('!decide D-1');
     expect(recordOf(progress, 'TASK-002').status).toBe('DONE');
     // The leftovers of the unfinished task were set aside (here: nothing to save).
-    expect(h.git.calls).toEqual([`setAside ${PROJECT} task-001-leftovers`]);
+    expect(h.git.calls.filter((c) => !c.startsWith('status '))).toEqual([`setAside ${PROJECT} task-001-leftovers`]);
     expect(h.persisted.at(-1)!.decisions.map((d) => d.id)).toEqual(['D-1']);
   });
 

@@ -4,7 +4,7 @@ import { taskBrief } from '../../../src/core/build/task-brief.js';
 import { projectPrefix, splitTaskFiles, toRepoPath } from '../../../src/core/build/task-files.js';
 import { runTask, type GatesPort } from '../../../src/core/build/task-runner.js';
 import { gitFail } from '../../../src/core/git/git-results.js';
-import { OPTIONS, TASK, clock, expectKind, failing, fakeGit, finished, receipt, scriptedBuilder, scriptedGates, status } from './build-fixtures.js';
+import { OPTIONS, TASK, clock, expectKind, failing, fakeGit, fileIndexOf, finished, receipt, review, scriptedBuilder, scriptedGates, scriptedReviewer, status } from './build-fixtures.js';
 
 describe('runTask', () => {
   it('commits only the task files after passing receipts, leaving the person\'s untracked file out', async () => {
@@ -219,5 +219,39 @@ describe('task files', () => {
   it('tells the Builder a STALE task must be derived again', () => {
     expect(taskBrief({ ...TASK, status: 'STALE' })).toContain('This task is STALE');
     expect(taskBrief(TASK)).not.toContain('STALE');
+  });
+});
+
+describe('runTask and the gate scripts the build recorded', () => {
+  /** A task that edits package.json and src/sum.mjs; its package.json then has `scripts`. */
+  function weakening(scripts: Record<string, string>, recorded?: Record<string, string>) {
+    const builder = scriptedBuilder([{ changedFiles: ['package.json', 'src/sum.mjs'] }]);
+    const gates = { ...scriptedGates([[receipt()]]), scripts: async () => scripts };
+    const git = fakeGit(status(), status({ modified: ['package.json'], untracked: ['src/sum.mjs'], clean: false }));
+    const reviewer = scriptedReviewer([review('spec', 'pass'), review('quality', 'pass')]);
+    const run = runTask(TASK, { builder, gates, git, clock, reviewer, fileIndex: fileIndexOf({ 'package.json': 20, 'src/sum.mjs': 3 }) }, { ...OPTIONS, ...(recorded ? { gateScripts: recorded } : {}) });
+    return { run, git, gates, reviewer };
+  }
+
+  it('still runs the gates, and a changed recorded script is a concern in the result, the commit body and the review brief', async () => {
+    const t = weakening({ test: 'exit 0', start: 'node .' }, { test: 'node --test' });
+    const done = expectKind(await t.run, 'done');
+
+    expect(t.gates.count()).toBe(1);
+    const concern = 'This task changed the gate script "test" in package.json: it was `node --test`, now `exit 0`. The gates ran the new script; check that the task did not weaken its own gates.';
+    expect(done.concerns).toEqual([concern]);
+    expect(t.git.commits[0]!.body).toContain(`Concerns:\n- ${concern}`);
+    expect(t.reviewer.lastUserTexts()[0]).toContain(concern);
+    // What the gates ran, for the build to record.
+    expect(done.gateScripts).toEqual({ test: 'exit 0' });
+  });
+
+  it('a task that first creates the scripts, or leaves them as recorded, raises no concern', async () => {
+    const created = expectKind(await weakening({ test: 'node --test' }).run, 'done');
+    expect(created.concerns).toEqual([]);
+    expect(created.gateScripts).toEqual({ test: 'node --test' });
+
+    const same = expectKind(await weakening({ test: 'node --test', start: 'node .' }, { test: 'node --test' }).run, 'done');
+    expect(same.concerns).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskResult } from '../../../src/core/build/task-runner.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/core/tools/types.js';
+import { blankRecord } from '../../../src/core/build/task-outcome.js';
 import { blockedResult, doneResult, runRecord, task } from '../build/build-fixtures.js';
 import { builds, cleanUp, latch, setUp, START, type Harness, type Step } from './build-controller-fixtures.js';
 
@@ -106,6 +107,98 @@ describe('BuildController: uncommitted work before the build', () => {
     expect(h.controller.waitingFor()).toBeUndefined();
     expect(h.text()).toContain('Build not started; your files are as they were.');
     expect(h.git.calls).toEqual([]);
+  });
+});
+
+/**
+ * HANDOFF as a process killed in the middle of TASK-002 leaves it: TASK-001 DONE, TASK-002
+ * IN-PROGRESS in the project directory from commit `base`, never ended; `files` uncommitted.
+ */
+async function killedInPlace(base: string | null, files: string[], ended = false): Promise<Harness> {
+  const h = await setUp({ tasks: TWO, steps: { 'TASK-002': [builds] } });
+  const at = new Date(START).toISOString();
+  await h.project.update((handoff) => ({
+    ...handoff,
+    tasks: [
+      { ...blankRecord('TASK-001'), status: 'DONE', attempts: 1, startedAt: at, finishedAt: at, sha: 'a'.repeat(40), inPlace: { base: 'c'.repeat(40) } },
+      { ...blankRecord('TASK-002'), status: 'IN-PROGRESS', attempts: 1, startedAt: at, inPlace: { base }, ...(ended ? { finishedAt: at, reason: 'stopped; it restarts from its last checkpoint when the build goes on.' } : {}) },
+    ],
+  }));
+  h.git.dirty = [...files];
+  return h;
+}
+
+describe('BuildController: a task interrupted while it worked in the project', () => {
+  it('sets what it had written aside to a ref named for it, says where and how to restore it, and restarts it from its checkpoint', async () => {
+    const h = await killedInPlace('a'.repeat(40), ['src/part-002.mjs', 'test/part-002.test.mjs']);
+
+    await h.controller.start(h.project);
+
+    // Never offered to the person as their own work: no question, no commit of theirs.
+    expect(h.controller.waitingFor()).toBeUndefined();
+    expect(h.text()).not.toContain('has uncommitted changes');
+    expect(h.git.calls).not.toContain('commitPersonWork Work in progress before the CodeSleuth build');
+    expect(h.git.calls[0]).toBe('setAsideWork task-002-interrupted');
+    const ref = 'refs/codesleuth/snapshots/2026-01-02T03-04-05.000Z-task-002-interrupted';
+    const told = h.seen.said.find((s) => s.text.startsWith('TASK-002 was interrupted'));
+    expect(told).toEqual({
+      tone: 'warning',
+      text:
+        `TASK-002 was interrupted; what it had written is kept at ${ref} (2 files: everything that was uncommitted in the project, so anything you edited since is there too).\n` +
+        `Restore: git stash apply ${ref}\n` +
+        'TASK-002 restarts from its checkpoint aaaaaaaaaaaa.',
+    });
+    // Only the interrupted task runs again, from a clean tree; the DONE one is not redone.
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-002']);
+    const stored = await h.stored();
+    expect(stored.tasks.find((r) => r.id === 'TASK-002')).toMatchObject({ status: 'DONE', attempts: 2 });
+    expect(stored.milestone).toBe('built');
+  });
+
+  it('the first task of a repository with no commit yet restarts from the start', async () => {
+    const h = await setUp({ tasks: [task('TASK-001')], steps: { 'TASK-001': [builds] }, head: null });
+    const at = new Date(START).toISOString();
+    await h.project.update((handoff) => ({ ...handoff, tasks: [{ ...blankRecord('TASK-001'), status: 'IN-PROGRESS', attempts: 1, startedAt: at, inPlace: { base: null } }] }));
+    h.git.dirty = ['package.json'];
+
+    await h.controller.start(h.project);
+
+    expect(h.git.calls[0]).toBe('setAsideWork task-001-interrupted');
+    expect(h.text()).toContain('(1 file: everything that was uncommitted in the project');
+    expect(h.text()).toContain('TASK-001 restarts from the start (the repository had no commit yet).');
+    expect(h.executions.map((e) => e.task.id)).toEqual(['TASK-001']);
+  });
+
+  it('asks the person as usual when HEAD moved since, or when the task had ended (a clean stop set its work aside already)', async () => {
+    const moved = await killedInPlace('b'.repeat(40), ['src/part-002.mjs']);
+    await moved.controller.start(moved.project);
+    expect(moved.controller.waitingFor()).toBe('commit, aside or cancel');
+    expect(moved.seen.said[0]!.text).toContain(
+      'TASK-002 was interrupted while it worked in the project, but HEAD moved since (from bbbbbbbbbbbb to aaaaaaaaaaaa), so what it had written cannot be told from your own changes.',
+    );
+    expect(moved.seen.said[0]!.text).toContain('has uncommitted changes (1 file)');
+    expect(moved.git.calls).toEqual([]);
+
+    const stopped = await killedInPlace('a'.repeat(40), ['notes.txt'], true);
+    await stopped.controller.start(stopped.project);
+    expect(stopped.controller.waitingFor()).toBe('commit, aside or cancel');
+    expect(stopped.text()).not.toContain('was interrupted');
+    expect(stopped.git.calls).toEqual([]);
+  });
+
+  it('a failed set-aside builds nothing, loses nothing, and says to fix it and !continue', async () => {
+    const h = await killedInPlace('a'.repeat(40), ['src/part-002.mjs']);
+    h.git.asideFailure = { kind: 'locked', message: 'Another git process holds the repository lock' };
+
+    await h.controller.start(h.project);
+
+    expect(h.seen.said.at(-1)).toEqual({
+      tone: 'error',
+      text: `TASK-002 was interrupted while it worked in ${h.projectDir}, and setting aside what it had written failed: Another git process holds the repository lock. Nothing was lost and nothing was built. Fix that (git status shows the files), then type !continue.`,
+    });
+    expect(h.executions).toEqual([]);
+    expect(h.git.dirty).toEqual(['src/part-002.mjs']);
+    expect(h.controller.running()).toBe(false);
   });
 });
 

@@ -71,6 +71,8 @@ export interface Harness {
   readonly projectDir: string;
   /** Scripted runs per task id; a run beyond the script fails the test. */
   readonly steps: Record<string, Step[]>;
+  /** The gate scripts the project's package.json has when a build starts (none unless a test sets some). */
+  gateScripts: Record<string, string>;
   /** All the text the host was given, one entry a line. */
   text(): string;
   /** The last board shown (undefined once cleared). */
@@ -209,6 +211,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
       return step(request, harness);
     },
     worktreeRoot: (projectId) => path.join(home.scratch, 'worktrees', projectId),
+    gateScripts: async () => ({ ...harness.gateScripts }),
     maxWorkers: options.maxWorkers ?? 1,
     patrol: { taskTimeLimitMs: 60 * 60_000 },
     every(_ms, fn) {
@@ -263,6 +266,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
     executions,
     projectDir,
     steps,
+    gateScripts: {},
     text: () => seen.said.map((s) => s.text).join('\n'),
     board: () => seen.lives.at(-1),
     advance: (ms) => {

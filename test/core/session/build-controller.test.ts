@@ -12,6 +12,42 @@ import { builds, cleanUp, latch, setUp, START, untilAborted, type Step } from '.
 
 afterEach(cleanUp);
 
+describe('BuildController: the gate scripts', () => {
+  const CONCERN = 'This task changed the gate script "test" in package.json: it was `node --test`, now `exit 0`. The gates ran the new script; check that the task did not weaken its own gates.';
+
+  it('records them in HANDOFF when the build starts, gives each task the record, and keeps a change with its concern in the report', async () => {
+    // TASK-001 weakens `test` (runTask found it: the concern), TASK-002 leaves the scripts alone.
+    const weakens: Step = (request) => ({ ...doneResult(request.task.id), concerns: [CONCERN], gateScripts: { test: 'exit 0' } });
+    const keeps: Step = (request) => ({ ...doneResult(request.task.id), gateScripts: { ...request.gateScripts } });
+    const h = await setUp({ tasks: [task('TASK-001'), task('TASK-002', ['TASK-001'])], steps: { 'TASK-001': [weakens], 'TASK-002': [keeps] } });
+    h.gateScripts = { test: 'node --test' };
+
+    await h.controller.start(h.project);
+
+    // Each task is compared with the record as it stood when it started.
+    expect(h.executions.map((e) => e.gateScripts)).toEqual([{ test: 'node --test' }, { test: 'exit 0' }]);
+    const stored = await h.stored();
+    expect(stored.build?.gateScripts).toEqual({ test: 'exit 0' });
+    expect(stored.tasks[0]!.concerns).toEqual([CONCERN]);
+    // Shown with the task's receipts when it ends, and in BUILD_REPORT.md.
+    const ended = h.seen.said.find((e) => e.text.startsWith('✓ TASK-001 DONE'))!.text;
+    expect(ended).toContain('Gates: PASS');
+    expect(ended).toContain(`  • concern: ${CONCERN}`);
+    expect(await h.artifact('BUILD_REPORT.md')).toContain(`- Concern: ${CONCERN}`);
+  });
+
+  it('a project without gate scripts yet records the ones its first task creates', async () => {
+    const creates: Step = (request) => ({ ...doneResult(request.task.id), gateScripts: { test: 'node --test' } });
+    const h = await setUp({ tasks: [task('TASK-001'), task('TASK-002', ['TASK-001'])], steps: { 'TASK-001': [creates], 'TASK-002': [builds] } });
+
+    await h.controller.start(h.project);
+
+    expect(h.executions.map((e) => e.gateScripts)).toEqual([undefined, { test: 'node --test' }]);
+    expect((await h.stored()).build?.gateScripts).toEqual({ test: 'node --test' });
+    expect((await h.stored()).tasks[0]!.concerns).toEqual([]);
+  });
+});
+
 describe('BuildController: a build from start to report', () => {
   it('builds a clean project task by task, then writes BUILD_REPORT.md, reaches "built", says what it cost and rings once', async () => {
     const h = await setUp({ tasks: [task('TASK-001'), task('TASK-002', ['TASK-001'])], steps: { 'TASK-001': [builds], 'TASK-002': [builds] } });
