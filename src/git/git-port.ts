@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { gitOk, type GitResult } from '../core/git/git-results.js';
 import type { GitPort } from '../core/git/ports.js';
 import { checkoutCommit, commitPersonWork, commitTask } from './commits.js';
@@ -28,9 +29,30 @@ export async function initRepository(git: GitRunner, dir: string): Promise<GitRe
   return result.ok ? gitOk(undefined) : result;
 }
 
+/**
+ * Runs one repository's operations on its worktree list one at a time. git does not lock
+ * .git/worktrees: a `worktree add` that scans it while another task's worktree is being
+ * removed fails ("failed to read .git/worktrees/<name>/commondir"), so parallel tasks must
+ * not add, remove, list or prune worktrees (or merge, which checks them) at the same moment.
+ */
+function perRepository(): <T>(repo: string, work: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (repo, work) => {
+    const key = path.resolve(repo);
+    const run = (tails.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
 /** The git layer on simple-git: the only place in CodeSleuth that runs git. */
 export function createGitPort(options: GitPortOptions = {}): GitPort {
   const git = createGitRunner(options);
+  const serial = perRepository();
   const now = options.now ?? (() => new Date());
   const snapshot = (repo: string, label: string) => snapshotWork(git, now, repo, label);
   return {
@@ -47,11 +69,11 @@ export function createGitPort(options: GitPortOptions = {}): GitPort {
     diffFiles: (repo, files) => diffFiles(git, repo, files),
     commitTask: (repo, request) => commitTask(git, repo, request),
     checkoutCommit: (repo, rev) => checkoutCommit(git, snapshot, repo, rev),
-    addWorktree: (repo, request) => addWorktree(git, repo, request),
-    removeWorktree: (repo, dir, removeOptions) => removeWorktree(git, snapshot, repo, dir, removeOptions),
-    listWorktrees: (repo) => listWorktrees(git, repo),
-    pruneStale: (repo, prefix, active) => pruneStale(git, snapshot, repo, prefix, active),
-    mergeBranch: (repo, branch, mergeOptions) => mergeBranch(git, repo, branch, mergeOptions),
+    addWorktree: (repo, request) => serial(repo, () => addWorktree(git, repo, request)),
+    removeWorktree: (repo, dir, removeOptions) => serial(repo, () => removeWorktree(git, snapshot, repo, dir, removeOptions)),
+    listWorktrees: (repo) => serial(repo, () => listWorktrees(git, repo)),
+    pruneStale: (repo, prefix, active) => serial(repo, () => pruneStale(git, snapshot, repo, prefix, active)),
+    mergeBranch: (repo, branch, mergeOptions) => serial(repo, () => mergeBranch(git, repo, branch, mergeOptions)),
     setAsideWork: (repo, label) => setAsideWork(git, snapshot, repo, label),
   };
 }

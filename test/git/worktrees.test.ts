@@ -138,3 +138,21 @@ describe('pruneStale', () => {
     expect(failure(await box.port.pruneStale(repo, 'codesleuth/')).kind).toBe('invalid-request');
   });
 });
+
+describe('worktrees of parallel tasks', () => {
+  it('adds and removes task worktrees side by side, every time (git does not lock .git/worktrees; the port runs them in turn)', async () => {
+    const repo = await box.repo();
+    await write(repo, 'a.txt', 'a\n');
+    box.git(repo, 'add', '-A');
+    box.git(repo, 'commit', '-q', '-m', 'first');
+    const dirOf = (n: number) => path.join(box.root, 'wt', `task-${n}`);
+    const add = (n: number) => box.port.addWorktree(repo, { branch: `codesleuth/task-${n}`, base: 'main', dir: dirOf(n) });
+    for (let round = 0; round < 3; round++) {
+      const ids = [0, 1, 2].map((i) => round * 3 + i);
+      // Three tasks start at once (as parallel workers do), then finish and are removed at once.
+      for (const added of await Promise.all(ids.map(add))) ok(added);
+      for (const removed of await Promise.all([...ids.map((n) => box.port.removeWorktree(repo, dirOf(n))), box.port.listWorktrees(repo)])) ok(removed);
+    }
+    expect(ok(await box.port.listWorktrees(repo)).map((w) => w.branch)).toEqual(['main']);
+  });
+});
