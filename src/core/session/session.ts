@@ -83,6 +83,7 @@ export class Session {
       context: () => this.agents.context('building'),
       pause: (reason) => this.pauseFor(reason),
       stale: (project) => this.gates.stale(project),
+      completed: (project) => this.afterBuild(project),
     });
     this.gates = new GateKeeper(ports, {
       emit: (input) => this.emit(input),
@@ -249,17 +250,24 @@ export class Session {
         return false;
       case 'review': {
         const outcome = await this.agents.review(result.action);
-        // Fix tasks and maintenance tasks are built at once, with the same receipts and commits.
+        // Fix tasks are built at once, with the same receipts and commits; once the build
+        // completes (now or after !continue, !retry ...), afterBuild has the stage look again.
         const project = this.project;
-        if (outcome.build && outcome.build.length > 0 && project) {
-          await this.builder.start(project);
-          // Built: the stage that asked for the fixes looks again (Security re-runs its scanners).
-          const built = outcome.build.every((id) => project.handoff.tasks.some((t) => t.id === id && t.status === 'DONE'));
-          if (built && !this.builder.running()) await this.agents.kickoff(project.position().stage);
-        }
+        if (outcome.build && outcome.build.length > 0 && project) await this.builder.start(project);
         return false;
       }
     }
+  }
+
+  /**
+   * A build completed. In Critique or Security its tasks are the fixes that stage asked for
+   * (!critic fix, !security fix), so the stage reviews again: Security re-runs its scanners and
+   * the findings the fixes removed become resolved. Wherever the build stopped on the way.
+   */
+  private async afterBuild(project: OpenProject): Promise<void> {
+    if (project !== this.project) return;
+    const stage = project.position().stage;
+    if (stage === 'critique' || stage === 'security') await this.agents.kickoff(stage);
   }
 
   private async budgetView(): Promise<BudgetView | undefined> {

@@ -55,6 +55,8 @@ export interface Seen {
   readonly pauses: string[];
   /** What the host reports as stale approvals (none unless a test sets some). */
   stale: StaleApproval[];
+  /** How many times the host was told the build completed. */
+  completed: number;
 }
 
 export interface Harness {
@@ -166,6 +168,9 @@ function recordingHost(seen: Seen, context: { name: string; text: string }[]): B
     },
     context: async () => context,
     stale: async () => seen.stale,
+    completed: async () => {
+      seen.completed += 1;
+    },
   };
 }
 
@@ -244,7 +249,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
     const moved = await project.send({ type: 'GATE', gate, evidence: valid(...names) }, `!${gate}`);
     if (!moved.moved) throw new Error(`the ${gate} gate did not open`);
   }
-  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [] };
+  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [], completed: 0 };
   const controller = new BuildController(ports, recordingHost(seen, [{ name: 'TDD.md', text: '# TDD' }]));
   const artifact = async (name: string) => {
     const read = await ports.projects.readArtifact(project.id, name);
