@@ -1,4 +1,5 @@
 import { readScannerFile } from '../security/scanner-file.js';
+import { releaseBlocking } from './release-blocking.js';
 import { acceptSecurityFinding, readSastFindings } from '../security/security-tool.js';
 import { checkTaskGraphText } from '../task-graph/check-task-graph.js';
 import { TASK_GRAPH_FILE } from '../task-graph/render-task-graph.js';
@@ -128,7 +129,7 @@ export async function securityFix(ports: SessionPorts, project: OpenProject): Pr
 
 /** `!security accept <id> <reason>`: the acceptance recorded in the findings, the report and HANDOFF.json's history. */
 export async function securityAccept(ports: SessionPorts, project: OpenProject, findingId: string, reason: string): Promise<ActionOutcome & { readonly passed?: boolean }> {
-  const outcome = await acceptSecurityFinding(ports.projects, project.id, findingId, reason);
+  const outcome = await acceptSecurityFinding(ports.projects, project.id, findingId, reason, (await releaseBlocking(ports)).severities);
   if (!outcome.ok) return { entries: [entry.error(outcome.message)] };
   await project.update((h) => h, `!security accept ${outcome.finding.id}: ${outcome.finding.acceptedReason ?? ''}`);
   const gate = outcome.gate.kind === 'pass' ? `The release gate now passes: ${outcome.gate.reason}. Type !verify when ready.` : `The release gate still refuses: ${outcome.gate.reason}`;

@@ -11,6 +11,7 @@ import { entry, type EntryInput } from '../transcript.js';
 import { CRITICISM_FILE, CRITICISM_JSON_FILE, readCriticism } from '../verdicts/critic-tool.js';
 import { formatMean } from '../verdicts/critic.js';
 import type { OpenProject } from './open-project.js';
+import { releaseBlocking } from './release-blocking.js';
 import type { SessionPorts } from './ports.js';
 
 /**
@@ -86,7 +87,7 @@ export class ReviewStages {
       ? checkTaskEvidence(graph.graph, project.handoff.tasks, project.handoff.build?.acceptedBlocked ?? [])
       : { ok: false, done: [], excused: [], problems: [graphRead.kind === 'missing' ? 'TASK-GRAPH.md is missing' : 'TASK-GRAPH.md does not validate; type !status to see why'] };
     const sast = await readSastFindings(store, project.id);
-    const gate = sast.ok ? releaseGate(sast.findings) : undefined;
+    const gate = sast.ok ? releaseGate(sast.findings, (await releaseBlocking(this.ports)).severities) : undefined;
     const security = !sast.ok ? { ok: false, reason: sast.message } : !sast.exists ? { ok: false, reason: `${SAST_FILE} is missing: the security review has not reported` } : { ok: gate!.kind === 'pass', reason: gate!.reason };
 
     const release = this.ports.release;
@@ -151,9 +152,12 @@ export class ReviewStages {
       this.host.emit(entry.warning(!sast.ok ? sast.message : 'Security ended without reporting its findings (report_security_findings), so there is no security report. Reply to ask it to report.'));
       return;
     }
-    const gate = releaseGate(sast.findings);
+    const blocking = await releaseBlocking(this.ports);
+    const gate = releaseGate(sast.findings, blocking.severities);
     const open = sast.findings.filter((f) => f.status !== 'resolved');
-    const lines = [`Security review: ${countBySeverity(open)}. Release gate: ${gate.kind === 'pass' ? 'PASS' : 'REFUSED'} — ${gate.reason}`, 'Files:', this.path(project, SECURITY_REPORT_FILE), this.path(project, SAST_FILE)];
+    const lines = [`Security review: ${countBySeverity(open)}. Release gate: ${gate.kind === 'pass' ? 'PASS' : 'REFUSED'} — ${gate.reason}`];
+    if (blocking.problem) lines.push(`Note: ${blocking.problem}.`);
+    lines.push('Files:', this.path(project, SECURITY_REPORT_FILE), this.path(project, SAST_FILE));
     if (gate.kind === 'pass') {
       lines.push('Type !verify for the release check, or !security fix to turn the open findings into fix tasks.');
       this.host.emit(entry.success(lines.join('\n')));

@@ -41,6 +41,7 @@ function securityRuntime(ports: () => SessionPorts): AgentRuntimePort {
     check: async () => ({}),
     contextUse: async () => undefined,
     modelPrice: async () => undefined,
+    releaseBlocking: async () => ({ severities: ['CRITICAL', 'HIGH'] }),
     async run(request): Promise<AgentOutcome> {
       if (request.stage === 'security') {
         const [tool] = artifactToolsFor('security', ['report_security_findings'], ports().projects, { projectId: request.projectId, projectPath: request.projectPath }).tools;
