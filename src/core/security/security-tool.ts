@@ -149,3 +149,29 @@ export async function acceptSecurityFinding(store: ArtifactStore, projectId: str
   });
   return { ok: true, finding: accepted.finding, gate };
 }
+
+/**
+ * Maintenance's `!verify`: the scanners' new findings merged into SAST_FINDINGS.jsonl without a
+ * new agent review. The agent's findings stay as they were (a person's acceptance with them),
+ * an accepted scanner finding stays accepted, one no longer found becomes resolved, a new one
+ * is open. Both files are rendered again.
+ */
+export async function recordRescan(
+  store: ArtifactStore,
+  projectId: string,
+  scan: { readonly findings: readonly SecurityFinding[]; readonly notes: readonly ScannerNote[] },
+  blocking: readonly FindingSeverity[],
+): Promise<{ ok: true; gate: SecurityGateDecision; added: SecurityFinding[] } | { ok: false; message: string }> {
+  const previous = await readSastFindings(store, projectId);
+  if (!previous.ok) return previous;
+  const agentFindings = previous.findings.filter((f) => f.source === 'agent' && f.status !== 'resolved');
+  const merged = mergeFindings(previous.findings, [...scan.findings, ...agentFindings]);
+  const before = new Set(previous.findings.filter((f) => f.status !== 'resolved').map((f) => f.id));
+  const savedDomains = await readJsonArtifact(store, projectId, SECURITY_DOMAINS_FILE, domainsFileSchema);
+  const gate = await writeSecurityFiles(store, projectId, merged, {
+    blocking,
+    notes: scan.notes,
+    ...(savedDomains.kind === 'ok' ? { domains: savedDomains.value.reviews, domainNames: savedDomains.value.names as Partial<Record<SecurityDomainId, string>> } : {}),
+  });
+  return { ok: true, gate, added: merged.filter((f) => f.status === 'open' && !before.has(f.id)) };
+}

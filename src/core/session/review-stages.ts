@@ -4,7 +4,8 @@ import { describeReleaseChecks, failedGateOutput, readReleaseChecks, writeReleas
 import { RELEASE_FILE, readReleaseFile } from '../release/release-report.js';
 import { checkTaskEvidence } from '../release/task-evidence.js';
 import { countBySeverity, readScannerFile, scannerSummary, writeScannerFile, SCANNER_FINDINGS_FILE } from '../security/scanner-file.js';
-import { SAST_FILE, SECURITY_REPORT_FILE, readSastFindings, releaseGate } from '../security/security-tool.js';
+import type { ScannerNote, SecurityFinding } from '../security/finding.js';
+import { SAST_FILE, SECURITY_REPORT_FILE, readSastFindings, recordRescan, releaseGate } from '../security/security-tool.js';
 import type { Stage } from '../pipeline/stages.js';
 import { checkTaskGraphText } from '../task-graph/check-task-graph.js';
 import { entry, type EntryInput } from '../transcript.js';
@@ -60,12 +61,12 @@ export class ReviewStages {
     return [];
   }
 
-  /** Runs the scanners and stores SCANNER_FINDINGS.json. */
-  async scan(project: OpenProject): Promise<void> {
+  /** Runs the scanners and stores SCANNER_FINDINGS.json; what they found, or undefined when they could not run. */
+  async scan(project: OpenProject): Promise<{ findings: SecurityFinding[]; notes: ScannerNote[] } | undefined> {
     const release = this.ports.release;
     if (!release) {
       this.host.emit(entry.warning("The runtime's security scanners are not available in this set-up; the review rests on agent 5 alone."));
-      return;
+      return undefined;
     }
     this.host.emit(entry.info('Running the security scanners (secrets in the tree and history, dangerous patterns, npm audit)…'));
     try {
@@ -73,9 +74,45 @@ export class ReviewStages {
       await writeScannerFile(this.ports.projects, project.id, { at: this.ports.env.now().toISOString(), findings: [...result.findings], notes: [...result.notes] });
       const skipped = result.notes.filter((n) => !n.ran).map((n) => `  • ${n.scanner} did not run: ${n.message}`);
       this.host.emit(entry.info([`Scanners found ${countBySeverity(result.findings)}; saved to ${this.ports.projects.artifactPath(project.id, SCANNER_FINDINGS_FILE)}.`, ...skipped].join('\n')));
+      return { findings: [...result.findings], notes: [...result.notes] };
     } catch (error) {
       this.host.emit(entry.warning(`The security scanners failed: ${errorMessage(error)}. The review goes on with agent 5 alone; the report will say the scanners did not run.`));
+      return undefined;
     }
+  }
+
+  /**
+   * Maintenance's `!verify`, before the release checks: the scanners again over the code as it
+   * is now, merged into the security report (acceptances kept; the agent's findings as they
+   * were). False, with the reason said, when an open blocking finding refuses the release.
+   */
+  async rescan(project: OpenProject): Promise<boolean> {
+    const scanned = await this.scan(project);
+    if (!scanned) {
+      this.host.emit(entry.warning('The release checks go on against the security report as it was.'));
+      return true;
+    }
+    const blocking = await releaseBlocking(this.ports);
+    const recorded = await recordRescan(this.ports.projects, project.id, scanned, blocking.severities);
+    if (!recorded.ok) {
+      this.host.emit(entry.error(`!verify refused: ${recorded.message}. Restore ${SAST_FILE}, or describe the problem to Maintenance.`));
+      return false;
+    }
+    const { gate, added } = recorded;
+    const report = this.path(project, SECURITY_REPORT_FILE);
+    if (gate.kind === 'pass') {
+      this.host.emit(entry.info(`Security report updated from the new scan: ${added.length === 0 ? 'no new open finding' : `new open: ${added.map((f) => `${f.id} (${f.severity})`).join(', ')}`}; release gate PASS — ${gate.reason}.\n${report}`));
+      return true;
+    }
+    const lines = [
+      `!verify refused: the new scan leaves ${gate.reason}`,
+      ...gate.blocking.map((f) => `  • ${f.severity} ${f.id}: ${f.title} at ${f.file}:${f.line}${added.includes(f) ? ' (new)' : ''}`),
+      ...(blocking.problem ? [`Note: ${blocking.problem}.`] : []),
+      report,
+      `Describe the fix to Maintenance, or type !security fix to turn it into a fix task, or !security accept ${gate.blocking[0]!.id} <reason> to accept it in writing; then !verify again.`,
+    ];
+    this.host.emit(entry.error(lines.join('\n')));
+    return false;
   }
 
   /** Checks out HEAD into a clean worktree, runs the gates and coverage, checks the tasks; stores RELEASE_CHECKS.json. */

@@ -178,6 +178,8 @@ export class StageAgents {
       this.host.emit(entry.warning(`${agentLabel('verification')} cannot start: ${this.readiness.unavailable}`));
       return;
     }
+    // In Maintenance the code changed since the security review: the scanners look again first.
+    if (project.position().stage === 'maintenance' && !(await this.stages.rescan(project))) return;
     await this.stages.releaseChecks(project);
     this.host.emit(entry.info(`${agentLabel('verification')} is verifying again.`));
     await this.driver.say({ id: project.id, path: project.handoff.project.path }, 'verification', REVERIFY_MESSAGE);

@@ -136,6 +136,8 @@ describe('the review commands', () => {
     ['!verify', 'security', { kind: 'gate', gate: 'verify' }],
     ['!verify', 'maintenance', { kind: 'review', action: { kind: 'reverify' } }],
     ['!security', 'critique', { kind: 'gate', gate: 'security' }],
+    ['!security fix', 'maintenance', { kind: 'review', action: { kind: 'security-fix' } }],
+    ['!security accept AGENT-001 only used offline', 'maintenance', { kind: 'review', action: { kind: 'security-accept', findingId: 'AGENT-001', reason: 'only used offline' } }],
   ] as const)('%s in %s', (line, stage, expected) => {
     expect(run(line, stage)).toEqual(expected);
   });
@@ -143,5 +145,9 @@ describe('the review commands', () => {
   it('refuses an acceptance without a reason, and unknown words', () => {
     expect(JSON.stringify(run('!security accept AGENT-001', 'security'))).toContain('needs a written reason');
     expect(run('!critic now', 'critique')).toMatchObject({ kind: 'message', failed: true });
+  });
+
+  it('in Maintenance, a bare !security says that !verify scans again and what fix and accept do', () => {
+    expect(JSON.stringify(run('!security', 'maintenance'))).toContain('In Maintenance the scanners run again with !verify');
   });
 });

@@ -98,6 +98,8 @@ async function setUp() {
   home = await makeTempHome();
   const calls: AgentRunRequest[] = [];
   const scans: string[] = [];
+  /** What the scanners find from now on. */
+  const found: SecurityFinding[] = [CRITICAL];
   const projectDir = path.join(home.scratch, 'tidy');
   await mkdir(path.join(projectDir, 'src'), { recursive: true });
   await writeFile(path.join(projectDir, 'src', 'app.ts'), 'export const key = 1;\nexport const list = [];\nexport const total = 0;\n');
@@ -107,11 +109,11 @@ async function setUp() {
     projects: createProjectStore(home.home),
     workspace: createWorkspace(home.scratch),
     env: { homeDir: home.home, installDir: INSTALL_DIR, now: () => new Date('2026-01-02T03:04:05Z') },
-    agents: scriptedRuntime(() => ports, calls),
+    agents: { ...scriptedRuntime(() => ports, calls), releaseBlocking: async () => ({ severities: ['CRITICAL', 'HIGH'] as const }) },
     release: {
       scan: async (dir) => {
         scans.push(dir);
-        return { findings: [CRITICAL], notes: [{ scanner: 'deps', ran: false, message: 'no lockfile' }] };
+        return { findings: [...found], notes: [{ scanner: 'deps', ran: false, message: 'no lockfile' }] };
       },
       cleanRun: async () => passingRun,
     },
@@ -133,7 +135,7 @@ async function setUp() {
     },
   });
   const artifacts = path.join(home.home, 'artifacts', project.id);
-  return { ports, project, agents, texts, text: () => texts.join('\n'), milestones, calls, scans, artifacts, projectDir };
+  return { ports, project, agents, texts, text: () => texts.join('\n'), milestones, calls, scans, found, artifacts, projectDir };
 }
 
 const valid = (...names: string[]): ArtifactEvidence[] => names.map((name) => ({ name, status: 'valid', sha256: 'f'.repeat(64) }));
@@ -219,6 +221,21 @@ describe('the review stages in a session', () => {
     expect(s.project.position().stage).toBe('maintenance');
     expect(s.text()).toContain('TASK-002 (Handle negative totals) was never built');
     expect(s.text()).toContain('Release verdict: HOLD');
+    // The scanners ran again first: the accepted CRITICAL, found again, stays accepted.
+    expect(s.scans).toHaveLength(2);
+    expect(s.text()).toContain('Security report updated from the new scan: no new open finding; release gate PASS');
+    const sast = async () => Object.fromEntries((await readFile(path.join(s.artifacts, 'SAST_FINDINGS.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as SecurityFinding).map((f) => [f.id, f.status]));
+    expect(await sast()).toEqual({ [CRITICAL.id]: 'accepted' });
+
+    // New code with a new CRITICAL (on a line that moved, the old one still accepted): the release is refused before the checks.
+    s.found.splice(0, 1, { ...CRITICAL, line: 2, id: 'secrets:aws-access-key-id:src/app.ts:2' }, { ...CRITICAL, id: 'patterns:eval-on-input:src/app.ts:3', title: 'eval on request input', domain: 'S4', line: 3, evidence: 'eval(req.body.code)', source: 'scanner:patterns' });
+    const beforeRefusal = s.calls.length;
+    await s.agents.review({ kind: 'reverify' });
+    expect(s.calls.length).toBe(beforeRefusal);
+    expect(s.text()).toContain('!verify refused: the new scan leaves 1 open CRITICAL or HIGH finding: patterns:eval-on-input:src/app.ts:3 (src/app.ts:3)');
+    expect(s.text()).toContain('CRITICAL patterns:eval-on-input:src/app.ts:3: eval on request input at src/app.ts:3 (new)');
+    expect(await sast()).toEqual({ [CRITICAL.id]: 'accepted', 'patterns:eval-on-input:src/app.ts:3': 'open' });
+    expect(s.project.handoff.milestone).toBe('shipped');
   });
 
   it('!critic fix appends the findings as tasks, approves them and returns their ids for the Builder', async () => {
