@@ -115,7 +115,7 @@ export class ReviewStages {
     return false;
   }
 
-  /** Checks out HEAD into a clean worktree, runs the gates and coverage, checks the tasks; stores RELEASE_CHECKS.json. */
+  /** Checks out the build's commit into a clean worktree, runs the gates and coverage, checks the tasks; stores RELEASE_CHECKS.json. */
   async releaseChecks(project: OpenProject): Promise<ReleaseChecks | undefined> {
     const store = this.ports.projects;
     const graphRead = await store.readArtifact(project.id, 'TASK-GRAPH.md');
@@ -137,12 +137,14 @@ export class ReviewStages {
         security,
       };
     } else {
-      this.host.emit(entry.info("Checking out the build's HEAD into a clean worktree and running the gate commands and coverage there…"));
+      const tip = project.handoff.build?.branch ? `the tip of the build's branch ${project.handoff.build.branch}` : "the project's HEAD";
+      this.host.emit(entry.info(`Checking out ${tip} into a clean worktree and running the gate commands and coverage there…`));
       const worktreeDir = store.artifactPath(project.id, `worktrees/verify-${this.ports.env.now().getTime()}`);
       const gateCommands = project.handoff.build?.gateCommands;
+      const branch = project.handoff.build?.branch;
       let clean;
       try {
-        clean = await release.cleanRun({ projectPath: project.handoff.project.path, worktreeDir, ...(gateCommands ? { gateCommands } : {}) });
+        clean = await release.cleanRun({ projectPath: project.handoff.project.path, worktreeDir, ...(branch ? { branch } : {}), ...(gateCommands ? { gateCommands } : {}) });
       } catch (error) {
         clean = { worktree: { ok: false, message: errorMessage(error) }, gates: { source: 'none' as const, commands: [], receipts: [] }, coverage: { kind: 'not-measured' as const, reason: 'the checks failed' } };
       }
@@ -219,7 +221,7 @@ export class ReviewStages {
     }
     this.host.emit(
       entry.warning(
-        [`Release verdict: HOLD, computed from:`, ...reasons.map((r) => `  • ${r}`), 'File:', this.path(project, RELEASE_FILE), 'Fix what holds it (commit the fix: the checks run on a clean checkout of HEAD), then type !verify to verify again; !critic fix and !security fix turn findings into tasks.'].join('\n'),
+        [`Release verdict: HOLD, computed from:`, ...reasons.map((r) => `  • ${r}`), 'File:', this.path(project, RELEASE_FILE), `Fix what holds it (commit the fix${project.handoff.build?.branch ? ` on ${project.handoff.build.branch}: the checks run on a clean checkout of its tip` : ': the checks run on a clean checkout of HEAD'}), then type !verify to verify again; !critic fix and !security fix turn findings into tasks.`].join('\n'),
       ),
     );
   }

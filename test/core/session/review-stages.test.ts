@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { artifactToolsFor } from '../../../src/app/artifact-tools.js';
 import type { AgentOutcome } from '../../../src/core/agent/agent-types.js';
-import type { Milestone } from '../../../src/core/build/build-record.js';
+import { emptyBuildSection, type Milestone } from '../../../src/core/build/build-record.js';
 import type { ArtifactEvidence } from '../../../src/core/pipeline/artifacts.js';
 import { checkGate, type Gate } from '../../../src/core/pipeline/gates.js';
 import { SECURITY_DOMAIN_IDS, type SecurityFinding } from '../../../src/core/security/finding.js';
@@ -100,6 +100,8 @@ async function setUp() {
   const scans: string[] = [];
   /** What the scanners find from now on. */
   const found: SecurityFinding[] = [CRITICAL];
+  /** The build branch each clean run was asked to verify. */
+  const cleanRuns: (string | undefined)[] = [];
   const projectDir = path.join(home.scratch, 'tidy');
   await mkdir(path.join(projectDir, 'src'), { recursive: true });
   await writeFile(path.join(projectDir, 'src', 'app.ts'), 'export const key = 1;\nexport const list = [];\nexport const total = 0;\n');
@@ -115,7 +117,10 @@ async function setUp() {
         scans.push(dir);
         return { findings: [...found], notes: [{ scanner: 'deps', ran: false, message: 'no lockfile' }] };
       },
-      cleanRun: async () => passingRun,
+      cleanRun: async (request) => {
+        cleanRuns.push(request.branch);
+        return passingRun;
+      },
     },
   };
   const platforms = await ports.config.readPlatforms();
@@ -135,7 +140,7 @@ async function setUp() {
     },
   });
   const artifacts = path.join(home.home, 'artifacts', project.id);
-  return { ports, project, agents, texts, text: () => texts.join('\n'), milestones, calls, scans, found, artifacts, projectDir };
+  return { ports, project, agents, texts, text: () => texts.join('\n'), milestones, calls, scans, found, cleanRuns, artifacts, projectDir };
 }
 
 const valid = (...names: string[]): ArtifactEvidence[] => names.map((name) => ({ name, status: 'valid', sha256: 'f'.repeat(64) }));
@@ -190,8 +195,11 @@ describe('the review stages in a session', () => {
     expect(s.project.handoff.history.map((h) => h.event)).toContain(`!security accept ${CRITICAL.id}: a test fixture, not a real key`);
     expect((await passGate(s.project, 'verify')).outcome.moved).toBe(true);
 
-    // Verifier: runtime checks first, then report_qa; everything passes → SHIP → shipped.
+    // Verifier: runtime checks first (on the tip of the build's branch), then report_qa; everything passes → SHIP → shipped.
+    await s.project.update((h) => ({ ...h, build: { ...emptyBuildSection(), branch: 'codesleuth-build' } }), 'build on codesleuth-build');
     await s.agents.kickoff('verification');
+    expect(s.cleanRuns).toEqual(['codesleuth-build']);
+    expect(s.text()).toContain("Checking out the tip of the build's branch codesleuth-build into a clean worktree");
     expect(s.calls.at(-1)!.context.find((c) => c.name === 'runtime-checks')?.text).toContain('gate test (`npm test`, from package.json): passed');
     expect(s.text()).toContain('Release verdict: SHIP');
     expect(s.text()).toContain('just describe it: Maintenance (agent 7)');
