@@ -2,6 +2,7 @@ import type { Milestone } from '../build/build-record.js';
 import { errorMessage } from '../errors.js';
 import { describeReleaseChecks, failedGateOutput, readReleaseChecks, writeReleaseChecks, type ReleaseChecks } from '../release/release-checks.js';
 import { RELEASE_FILE, readReleaseFile } from '../release/release-report.js';
+import { releaseVerdictLabel } from '../release/release-history.js';
 import { checkTaskEvidence } from '../release/task-evidence.js';
 import { countBySeverity, readScannerFile, scannerSummary, writeScannerFile, SCANNER_FINDINGS_FILE } from '../security/scanner-file.js';
 import type { ScannerNote, SecurityFinding } from '../security/finding.js';
@@ -26,6 +27,8 @@ import type { SessionPorts } from './ports.js';
 export interface ReviewStagesHost {
   emit(input: EntryInput): void;
   milestone(milestone: Milestone, label: string): Promise<void>;
+  /** Records an event in HANDOFF.json's history (a release verdict) and refreshes the status bar. */
+  recorded(label: string): Promise<void>;
 }
 
 function copyEvidence(tasks: { ok: boolean; done: readonly string[]; excused: readonly string[]; problems: readonly string[] }) {
@@ -213,12 +216,16 @@ export class ReviewStages {
       this.host.emit(entry.warning(release.kind === 'missing' ? 'The Verifier ended without its report (report_qa), so there is no release verdict. Reply to ask it to report.' : release.message));
       return;
     }
-    const { verdict, reasons } = release.value;
+    const { verdict, reasons, checked } = release.value;
     if (verdict === 'SHIP') {
-      this.host.emit(entry.success([`Release verdict: SHIP — every runtime check, acceptance criterion and checklist item passed.`, 'File:', this.path(project, RELEASE_FILE), 'The project is shipped. To fix a bug or make a small change, just describe it: Maintenance (agent 7) turns it into tasks.'].join('\n')));
-      await this.host.milestone('shipped', 'release verdict SHIP');
+      const basis = checked ? ['Release verdict: SHIP, computed from what was checked:', ...checked.map((c) => `  • ${c}`)] : ['Release verdict: SHIP — see RELEASE.md for what was checked.'];
+      this.host.emit(entry.success([...basis, 'File:', this.path(project, RELEASE_FILE), 'The project is shipped. To fix a bug or make a small change, just describe it: Maintenance (agent 7) turns it into tasks.'].join('\n')));
+      // Shipped once, the milestone stays; a later SHIP is still recorded as the latest release check.
+      if (project.handoff.milestone === 'shipped') await this.host.recorded(releaseVerdictLabel('SHIP'));
+      else await this.host.milestone('shipped', releaseVerdictLabel('SHIP'));
       return;
     }
+    await this.host.recorded(releaseVerdictLabel('HOLD'));
     this.host.emit(
       entry.warning(
         [`Release verdict: HOLD, computed from:`, ...reasons.map((r) => `  • ${r}`), 'File:', this.path(project, RELEASE_FILE), `Fix what holds it (commit the fix${project.handoff.build?.branch ? ` on ${project.handoff.build.branch}: the checks run on a clean checkout of its tip` : ': the checks run on a clean checkout of HEAD'}), then type !verify to verify again; !critic fix and !security fix turn findings into tasks.`].join('\n'),

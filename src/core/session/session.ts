@@ -8,6 +8,7 @@ import type { CommandResult, ConfirmAction, OpenProjectView } from '../commands/
 import type { RegisteredProject } from '../context/context.schema.js';
 import { errorMessage } from '../errors.js';
 import { STAGE_INFO, agentLabel } from '../pipeline/stages.js';
+import { shippedText } from '../release/release-history.js';
 import type { Platform } from '../platforms/platform.schema.js';
 import { entry, type EntryInput } from '../transcript.js';
 import { OpenProject } from './open-project.js';
@@ -114,7 +115,7 @@ export class Session {
     const status: SessionStatus = {
       ...base,
       project: this.project.handoff.project.name,
-      stage: `${position.stage}${this.project.handoff.milestone === 'shipped' ? ' (shipped)' : ''}${position.paused ? ' (paused)' : ''}`,
+      stage: `${position.stage}${this.project.handoff.milestone === 'shipped' ? ` (${shippedText(this.project.handoff)})` : ''}${position.paused ? ' (paused)' : ''}`,
       agent: `${agentLabel(position.stage)}${this.agentActivity()}`,
     };
     return waitingFor ? { ...status, waitingFor } : status;

@@ -80,7 +80,11 @@ export class StageAgents {
           context: (stage) => this.context(stage),
         })
       : undefined;
-    this.stages = new ReviewStages(ports, { emit: (input) => host.emit(input), milestone: (m, label) => host.milestone(m, label) });
+    this.stages = new ReviewStages(ports, {
+      emit: (input) => host.emit(input),
+      milestone: (m, label) => host.milestone(m, label),
+      recorded: async (label) => host.project()?.update((h) => h, label),
+    });
   }
 
   /** Checks agents/, rules/ and the provider once; says what is broken or missing. */

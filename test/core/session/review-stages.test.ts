@@ -11,6 +11,7 @@ import type { OpenProject } from '../../../src/core/session/open-project.js';
 import type { AgentRunRequest, AgentRuntimePort, SessionPorts } from '../../../src/core/session/ports.js';
 import { openNewProject, resumeProject } from '../../../src/core/session/project-lifecycle.js';
 import type { CleanRun } from '../../../src/core/release/release-checks.js';
+import { latestReleaseCheck } from '../../../src/core/release/release-history.js';
 import { StageAgents } from '../../../src/core/session/stage-agents.js';
 import { renderTaskGraph } from '../../../src/core/task-graph/render-task-graph.js';
 import { checkTaskGraphText } from '../../../src/core/task-graph/check-task-graph.js';
@@ -201,7 +202,10 @@ describe('the review stages in a session', () => {
     expect(s.cleanRuns).toEqual(['codesleuth-build']);
     expect(s.text()).toContain("Checking out the tip of the build's branch codesleuth-build into a clean worktree");
     expect(s.calls.at(-1)!.context.find((c) => c.name === 'runtime-checks')?.text).toContain('gate test (`npm test`, from package.json): passed');
-    expect(s.text()).toContain('Release verdict: SHIP');
+    expect(s.text()).toContain('Release verdict: SHIP, computed from what was checked:');
+    expect(s.text()).toContain("  • gate commands `npm test` passed in a clean worktree of commit abcdef123456");
+    expect(s.text()).toContain('  • tasks: 1 DONE, each with passing gate receipts and a commit (acceptance criteria are covered per task by those receipts, not checked one by one)');
+    expect(s.text()).toContain('  • QA pass: 1 of 1 acceptance criterion passed');
     expect(s.text()).toContain('just describe it: Maintenance (agent 7)');
     expect(s.milestones).toEqual(['critiqued', 'secured', 'shipped']);
     expect(await readFile(path.join(s.artifacts, 'RELEASE.md'), 'utf8')).toContain('Verdict: **SHIP**');
@@ -229,6 +233,9 @@ describe('the review stages in a session', () => {
     expect(s.project.position().stage).toBe('maintenance');
     expect(s.text()).toContain('TASK-002 (Handle negative totals) was never built');
     expect(s.text()).toContain('Release verdict: HOLD');
+    // The milestone stays shipped; the latest release check is the HOLD.
+    expect(s.project.handoff.milestone).toBe('shipped');
+    expect(latestReleaseCheck(s.project.handoff)).toBe('HOLD');
     // The scanners ran again first: the accepted CRITICAL, found again, stays accepted.
     expect(s.scans).toHaveLength(2);
     expect(s.text()).toContain('Security report updated from the new scan: no new open finding; release gate PASS');
