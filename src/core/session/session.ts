@@ -251,8 +251,7 @@ export class Session {
         return false;
       case 'review': {
         const outcome = await this.agents.review(result.action);
-        // Fix tasks are built at once, with the same receipts and commits; once the build
-        // completes (now or after !continue, !retry ...), afterBuild has the stage look again.
+        // Fix tasks are built at once; once the build completes (now or later), afterBuild reviews again.
         const project = this.project;
         if (outcome.build && outcome.build.length > 0 && project) await this.builder.start(project);
         return false;
@@ -260,11 +259,7 @@ export class Session {
     }
   }
 
-  /**
-   * A build completed. In Critique or Security its tasks are the fixes that stage asked for
-   * (!critic fix, !security fix), so the stage reviews again: Security re-runs its scanners and
-   * the findings the fixes removed become resolved. Wherever the build stopped on the way.
-   */
+  /** A build completed (however it got there): in Critique or Security it built that stage's fixes, so the stage reviews again (Security scans again). */
   private async afterBuild(project: OpenProject): Promise<void> {
     if (project !== this.project) return;
     const stage = project.position().stage;
