@@ -49,7 +49,7 @@ async function existingTasks(ports: SessionPorts, project: OpenProject): Promise
  * Fix tasks an earlier `!security fix` added whose finding is still open: the ones not yet
  * finished are built again; the rest are said with what the person can do.
  */
-function earlierFixes(project: OpenProject, existing: readonly ExistingFix[], scannedAt: string | undefined): { build: string[]; lines: string[] } {
+function earlierFixes(project: OpenProject, existing: readonly ExistingFix[], scannedAt: string | undefined, rescan: string): { build: string[]; lines: string[] } {
   const build: string[] = [];
   const lines: string[] = [];
   for (const { findingId, taskId } of existing) {
@@ -65,7 +65,7 @@ function earlierFixes(project: OpenProject, existing: readonly ExistingFix[], sc
       case 'BLOCKED':
       case 'STALLED':
       case 'SKIPPED':
-        lines.push(`${findingId}: its fix task ${taskId} is ${status}${why}; type !retry ${taskId} to build it again (the scan runs again once the build completes)`);
+        lines.push(`${findingId}: its fix task ${taskId} is ${status}${why}; type !retry ${taskId} to build it again (${rescan})`);
         break;
       case 'NEEDS_CONTEXT':
         lines.push(`${findingId}: its fix task ${taskId} waits for your answer; !status shows the question, !decide <id> <answer> lets it go on`);
@@ -73,7 +73,7 @@ function earlierFixes(project: OpenProject, existing: readonly ExistingFix[], sc
       case 'DONE':
         lines.push(
           scannedAt !== undefined && (record?.finishedAt ?? '') > scannedAt
-            ? `${findingId}: its fix task ${taskId} is DONE and not scanned yet; the scan runs again once the build completes (type !continue if it waits for you)`
+            ? `${findingId}: its fix task ${taskId} is DONE and not scanned yet: ${rescan} (type !continue if it waits for you)`
             : `${findingId}: its fix task ${taskId} is DONE, yet the last scan still finds it; fix it by hand, or accept it with !security accept ${findingId} <reason>`,
         );
         break;
@@ -114,11 +114,14 @@ export async function securityFix(ports: SessionPorts, project: OpenProject): Pr
   if (!sast.exists) return { entries: [entry.error('There is no security report yet (SAST_FINDINGS.jsonl). Wait for agent 5 to report.')] };
   const fixes = securityFixTasks(sast.findings, await existingTasks(ports, project));
   const scanner = await readScannerFile(ports.projects, project.id);
-  const again = earlierFixes(project, fixes.existing, scanner.kind === 'ok' ? scanner.value.at : undefined);
+  // Security looks again by itself when a build completes in its stage; later, !verify scans again.
+  const stage = project.position().stage;
+  const rescan = stage === 'security' || stage === 'critique' ? 'Security scans again once the build completes' : 'once the build completes, !verify scans again';
+  const again = earlierFixes(project, fixes.existing, scanner.kind === 'ok' ? scanner.value.at : undefined, rescan);
   const notes = [...again.lines, ...fixes.skipped].map((s) => `  • ${s}`);
   if (fixes.tasks.length === 0) {
     if (again.build.length === 0) return { entries: [entry.info(['No open finding needs a new fix task.', ...notes].join('\n'))] };
-    return { entries: [entry.info([`!security fix: no new fix task; building the unfinished ones (${again.build.join(', ')}). Security scans again once the build completes.`, ...notes].join('\n'))], build: again.build };
+    return { entries: [entry.info([`!security fix: no new fix task; building the unfinished ones (${again.build.join(', ')}); ${rescan}.`, ...notes].join('\n'))], build: again.build };
   }
   const outcome = await appendAndApprove(ports, project, fixes.tasks, 'security fix tasks');
   if (!outcome.ok) return { entries: [entry.error(`The fix tasks could not be added:\n${outcome.problems.map((p) => `  • ${p}`).join('\n')}`)] };

@@ -137,7 +137,8 @@ export class StageAgents {
    * Maintenance (or after a HOLD). Fix actions append tasks to TASK-GRAPH.md with a fresh
    * build approval and return their ids in `build`: the session then runs the Builder on
    * them, and once it has finished calls `kickoff(stage)` again so the stage reviews anew
-   * (for Security that re-runs the scanners). `reverify` re-runs the release checks and the
+   * (for Security that re-runs the scanners). `reverify` re-runs the scanners (merged into the
+   * security report; an open blocking finding refuses), the release checks and the
    * Verifier here and returns nothing to build.
    */
   async review(action: ReviewAction): Promise<{ readonly build?: readonly string[] }> {
@@ -174,7 +175,7 @@ export class StageAgents {
     return outcome.build ? { build: outcome.build } : {};
   }
 
-  /** The release checks again, then the Verifier's QA pass (the pipeline stays where it is). */
+  /** The scanners and the release checks again, then the Verifier's QA pass (the pipeline stays where it is). */
   private async verifyAgain(project: OpenProject): Promise<void> {
     if (!this.driver) return;
     await this.check();
@@ -182,8 +183,8 @@ export class StageAgents {
       this.host.emit(entry.warning(`${agentLabel('verification')} cannot start: ${this.readiness.unavailable}`));
       return;
     }
-    // In Maintenance the code changed since the security review: the scanners look again first.
-    if (project.position().stage === 'maintenance' && !(await this.stages.rescan(project))) return;
+    // The code may have changed since the security review (maintenance tasks, fixes after a HOLD): the scanners look again first.
+    if (!(await this.stages.rescan(project))) return;
     await this.stages.releaseChecks(project);
     this.host.emit(entry.info(`${agentLabel('verification')} is verifying again.`));
     await this.driver.say({ id: project.id, path: project.handoff.project.path }, 'verification', REVERIFY_MESSAGE);

@@ -167,8 +167,8 @@ describe('!security fix', () => {
     const again = await s.open();
     await again.submit('!security fix');
     const said = s.text();
-    expect(said).toContain('!security fix: no new fix task; building the unfinished ones (TASK-003). Security scans again once the build completes.');
-    expect(said).toContain(`${high('src/a.js').id}: its fix task TASK-002 is DONE and not scanned yet; the scan runs again once the build completes`);
+    expect(said).toContain('!security fix: no new fix task; building the unfinished ones (TASK-003); Security scans again once the build completes.');
+    expect(said).toContain(`${high('src/a.js').id}: its fix task TASK-002 is DONE and not scanned yet: Security scans again once the build completes`);
     expect(said).toContain(`${high('src/b.js').id}: its fix task TASK-003 (added earlier) is not finished; building it now`);
     expect(said).not.toContain('already has a fix task');
     expect(said).toContain('Build complete');
