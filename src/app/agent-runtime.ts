@@ -5,7 +5,7 @@ import { ASK_USER_TOOL, REPORT_STATUS_TOOL, toInputJsonSchema, type StructuredTo
 import { contextUseOf } from '../core/budget/budget-view.js';
 import type { AgentDefinition } from '../core/agents/agent-schema.js';
 import { composeSystemPrompt } from '../core/agents/compose-prompt.js';
-import type { RuleDefinition } from '../core/agents/rule-schema.js';
+import { securityDomainsOf, type RuleDefinition } from '../core/agents/rule-schema.js';
 import type { CallTicket } from '../core/budget/ledger.js';
 import { REPORT_REVIEW_TOOL } from '../core/build/review-report.js';
 import type { BudgetLedger } from '../core/budget/ledger.js';
@@ -15,6 +15,7 @@ import { toTelemetryRecord } from '../core/budget/telemetry-record.js';
 import { resolveModel, type Settings } from '../core/config/settings.schema.js';
 import { errorMessage } from '../core/errors.js';
 import type { Stage } from '../core/pipeline/stages.js';
+import { blockingFromRule } from '../core/security/gate.js';
 import type { ModelProvider } from '../core/provider/types.js';
 import type { AgentReadiness, AgentRunRequest, AgentRuntimePort, ProjectStorePort } from '../core/session/ports.js';
 import { isFileToolName, type FileToolName } from '../core/tools/names.js';
@@ -169,6 +170,11 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntimePort {
       const lookup = lookupPrice(loaded.pricing, model);
       if (lookup.kind !== 'ok') return undefined;
       return { model, inputPerMTok: lookup.price.usdPerMillionTokens.input, outputPerMTok: lookup.price.usdPerMillionTokens.output };
+    },
+
+    async releaseBlocking() {
+      const loaded = await load();
+      return blockingFromRule(securityDomainsOf(loaded.rules));
     },
 
     async contextUse(request) {

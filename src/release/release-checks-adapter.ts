@@ -14,7 +14,8 @@ import { runCommand, type CommandRunner } from '../sandbox/process-runner.js';
 import { runSecurityScanners } from '../scanners/run-scanners.js';
 
 /**
- * The release checks over a real project. The clean run checks out HEAD into a fresh git
+ * The release checks over a real project. The clean run checks out the build's commit (the tip
+ * of its branch, else HEAD) into a fresh git
  * worktree outside the person's repository, so an uncommitted fix cannot make a committed
  * failure pass; the project's installed node_modules (never committed) is linked in, so the
  * checks need no network. The worktree and its branch are removed afterwards, whatever happened.
@@ -92,7 +93,7 @@ export function createReleaseChecks(options: ReleaseChecksOptions): ReleaseCheck
       return { findings: result.findings, notes: result.notes };
     },
 
-    async cleanRun({ projectPath, worktreeDir, gateCommands, signal }): Promise<CleanRun> {
+    async cleanRun({ projectPath, branch: buildBranch, worktreeDir, gateCommands, signal }): Promise<CleanRun> {
       const notRun = { source: 'none' as const, commands: [] as GateCommand[], receipts: [] };
       const noCoverage = (reason: string): CoverageResult => ({ kind: 'not-measured', reason, threshold: options.coverageThreshold });
       const branch = `codesleuth/verify-${now().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}`;
@@ -101,15 +102,23 @@ export function createReleaseChecks(options: ReleaseChecksOptions): ReleaseCheck
       } catch (error) {
         return { worktree: { ok: false, message: `could not create ${path.dirname(worktreeDir)}: ${errorMessage(error)}` }, gates: notRun, coverage: noCoverage('no clean worktree') };
       }
-      const added = await options.git.addWorktree(projectPath, { branch, base: 'HEAD', dir: worktreeDir });
+      // The build's commits are on its branch: verify its tip, wherever the person's checkout is now.
+      const added = await options.git.addWorktree(projectPath, { branch, base: buildBranch ?? 'HEAD', dir: worktreeDir });
       if (!added.ok) {
         const message = `${added.error.message}${added.error.hint ? ` ${added.error.hint}` : ''}`;
-        return { worktree: { ok: false, message }, gates: notRun, coverage: noCoverage('no clean worktree') };
+        const which = buildBranch ? ` (the build's branch ${buildBranch}, recorded in HANDOFF.json, could not be checked out: if it was renamed or deleted, check out the branch with the build's commits and type !verify again)` : '';
+        return { ...(buildBranch ? { branch: buildBranch } : {}), worktree: { ok: false, message: `${message}${which}` }, gates: notRun, coverage: noCoverage('no clean worktree') };
       }
       const top = added.value.dir;
       const commit = added.value.head ?? undefined;
       // The project may live below the repository's top; the checks run where it is in the checkout.
       const status = await options.git.status(projectPath);
+      const here = status.ok ? status.value : undefined;
+      const elsewhere = here !== undefined && commit !== undefined && here.head !== commit;
+      const where = {
+        ...(buildBranch ? { branch: buildBranch } : {}),
+        ...(elsewhere ? { checkout: `${here.branch ?? 'a detached HEAD'} at ${here.head?.slice(0, 12) ?? 'no commit'}` } : {}),
+      };
       const prefix = status.ok ? (projectPrefix(status.value.root, projectPath) ?? '') : '';
       const dir = path.join(top, prefix);
       const modules = path.join(dir, 'node_modules');
@@ -127,7 +136,8 @@ export function createReleaseChecks(options: ReleaseChecksOptions): ReleaseCheck
         const files = await releaseFilesIn(dir, top);
         result = {
           ...(commit ? { commit } : {}),
-          worktree: { ok: true, message: `HEAD ${commit?.slice(0, 12) ?? ''} checked out at ${dir}${linked ? " (the project's node_modules linked in)" : ''}` },
+          ...where,
+          worktree: { ok: true, message: `${buildBranch ?? 'HEAD'} ${commit?.slice(0, 12) ?? ''} checked out at ${dir}${linked ? " (the project's node_modules linked in)" : ''}` },
           gates: {
             source: gateCommands ? 'override' : commands.length > 0 ? 'detected' : 'none',
             commands: commands.map((c) => ({ name: c.name, command: c.command })),
@@ -138,7 +148,7 @@ export function createReleaseChecks(options: ReleaseChecksOptions): ReleaseCheck
           files,
         };
       } catch (error) {
-        result = { ...(commit ? { commit } : {}), worktree: { ok: false, message: `the checks could not run in ${dir}: ${errorMessage(error)}` }, gates: notRun, coverage: noCoverage('the checks could not run') };
+        result = { ...(commit ? { commit } : {}), ...where, worktree: { ok: false, message: `the checks could not run in ${dir}: ${errorMessage(error)}` }, gates: notRun, coverage: noCoverage('the checks could not run') };
       }
       if (linked) await unlink(modules).catch(() => undefined);
       // The branch only marks the checkout; it and the worktree go, even if the tests left files behind.

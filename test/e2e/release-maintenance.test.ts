@@ -96,6 +96,9 @@ describe('a shipped project in Maintenance', () => {
     // Verified again on a clean checkout of the new HEAD: SHIP, the stage staying Maintenance.
     const verify = answersTo(run.stdout, '!verify')[0]!;
     expect(verify).toContain('agent 6 (Verifier) is verifying again.');
+    // The scanners ran again over the new code before the release checks.
+    expect(verify.indexOf('Running the security scanners')).toBeLessThan(verify.indexOf('into a clean worktree'));
+    expect(verify).toContain('Security report updated from the new scan: no new open finding; release gate PASS');
     expect(verify).toContain('- tasks: 2 with evidence, 0 skipped by the person, 0 without evidence');
     expect(verify).toContain('Release verdict: SHIP');
     const head = git(dir, 'rev-parse', 'HEAD').trim();
@@ -105,6 +108,7 @@ describe('a shipped project in Maintenance', () => {
     expect(f.stage()).toBe('maintenance');
     expect(handoff).toMatchObject({ stage: 'maintenance', milestone: 'shipped' });
     const events = handoff.history.map((e) => e.event);
-    expect(events.slice(events.indexOf('release verdict SHIP'))).toEqual(['release verdict SHIP', 'resume (shipped)', 'maintenance tasks', 'BUILD_REPORT.md renewed with the approved tasks']);
+    // Each release check is recorded, the second SHIP too (the milestone was already shipped).
+    expect(events.slice(events.indexOf('release verdict SHIP'))).toEqual(['release verdict SHIP', 'resume (shipped)', 'maintenance tasks', 'BUILD_REPORT.md renewed with the approved tasks', 'release verdict SHIP']);
   }, 120_000);
 });

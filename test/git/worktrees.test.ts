@@ -151,7 +151,9 @@ describe('worktrees of parallel tasks', () => {
       const ids = [0, 1, 2].map((i) => round * 3 + i);
       // Three tasks start at once (as parallel workers do), then finish and are removed at once.
       for (const added of await Promise.all(ids.map(add))) ok(added);
-      for (const removed of await Promise.all([...ids.map((n) => box.port.removeWorktree(repo, dirOf(n))), box.port.listWorktrees(repo)])) ok(removed);
+      const [listed, ...removed] = await Promise.all([box.port.listWorktrees(repo), ...ids.map((n) => box.port.removeWorktree(repo, dirOf(n)))]);
+      ok(listed!);
+      for (const result of removed) ok(result);
     }
     expect(ok(await box.port.listWorktrees(repo)).map((w) => w.branch)).toEqual(['main']);
   });

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { releaseVerdict } from '../../src/core/release/release-report.js';
-import { runtimeHoldReasons, type ReleaseChecks } from '../../src/core/release/release-checks.js';
+import { describeReleaseChecks, runtimeHoldReasons, type ReleaseChecks } from '../../src/core/release/release-checks.js';
 import { createGitPort } from '../../src/git/git-port.js';
 import { createReleaseChecks } from '../../src/release/release-checks-adapter.js';
 import { runCommand } from '../../src/sandbox/process-runner.js';
@@ -102,6 +102,37 @@ describe('the clean-worktree release run', () => {
     } finally {
       await plain.cleanup();
     }
+  }, 120_000);
+
+  it("verifies the tip of the build's branch, not the person's checkout elsewhere, and says which commit it verified", async () => {
+    const project = await nodeProject(FAILING_TEST);
+    const main = project.git('rev-parse', '--abbrev-ref', 'HEAD');
+    project.git('checkout', '-q', '-b', 'codesleuth-build');
+    await project.write('test/sum.test.js', PASSING_TEST);
+    project.commit('TASK-001: fix the test');
+    const built = project.git('rev-parse', 'HEAD');
+    project.git('checkout', '-q', main); // the person went back to the branch whose test fails
+    const elsewhere = project.git('rev-parse', 'HEAD');
+
+    const clean = await checks().cleanRun({ projectPath: project.root, branch: 'codesleuth-build', worktreeDir: path.join(path.dirname(project.root), 'wt') });
+    expect(clean.commit).toBe(built);
+    expect(clean.gates.receipts.map((r) => r.exitCode)).toEqual([0]);
+    expect(clean).toMatchObject({ branch: 'codesleuth-build', checkout: `${main} at ${elsewhere.slice(0, 12)}` });
+    const described = describeReleaseChecks(withClean(clean));
+    expect(described).toContain(`in a clean worktree of commit ${built.slice(0, 12)}, the tip of the build's branch codesleuth-build:`);
+    expect(described).toContain(`- your checkout is elsewhere (${main} at ${elsewhere.slice(0, 12)}); what was verified is commit ${built.slice(0, 12)}`);
+    expect(project.git('rev-parse', 'HEAD')).toBe(elsewhere);
+
+    // On the build's branch, nothing is said about the checkout.
+    project.git('checkout', '-q', 'codesleuth-build');
+    const here = await checks().cleanRun({ projectPath: project.root, branch: 'codesleuth-build', worktreeDir: path.join(path.dirname(project.root), 'wt') });
+    expect(here.commit).toBe(built);
+    expect(here.checkout).toBeUndefined();
+
+    // A recorded branch that no longer exists is said, with what to do.
+    const gone = await checks().cleanRun({ projectPath: project.root, branch: 'deleted-branch', worktreeDir: path.join(path.dirname(project.root), 'wt') });
+    expect(gone.worktree.ok).toBe(false);
+    expect(gone.worktree.message).toContain("the build's branch deleted-branch, recorded in HANDOFF.json, could not be checked out");
   }, 120_000);
 });
 

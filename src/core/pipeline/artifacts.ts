@@ -3,8 +3,8 @@ import { parseFeatureSpec } from '../documents/feature-spec.js';
 import { parseInterfaces } from '../documents/interfaces-doc.js';
 import type { ParseResult } from '../documents/problems.js';
 import { parseTdd } from '../documents/tdd-doc.js';
-import type { SecurityFinding } from '../security/finding.js';
-import { RELEASE_BLOCKING_SEVERITIES, verifyGate } from '../security/gate.js';
+import type { FindingSeverity, SecurityFinding } from '../security/finding.js';
+import { verifyGate } from '../security/gate.js';
 import { parseSastJsonl } from '../security/security-report.js';
 import { checkTaskGraphText } from '../task-graph/check-task-graph.js';
 import type { Stage } from './stages.js';
@@ -32,7 +32,13 @@ export interface ArtifactSpec {
   readonly description: string;
   readonly producedIn: Stage;
   /** Pure content check; an empty list means the artifact validates. */
-  readonly validate: (text: string) => ArtifactProblem[];
+  readonly validate: (text: string, options?: ValidateOptions) => ArtifactProblem[];
+}
+
+/** What a content check may need from the loaded rules. */
+export interface ValidateOptions {
+  /** Severities that keep `!verify` shut while open (the rule's `blocking` list); CRITICAL when absent. */
+  readonly blocking?: readonly FindingSeverity[];
 }
 
 function requireHeadings(headings: readonly string[]): (text: string) => ArtifactProblem[] {
@@ -70,7 +76,7 @@ function checkTaskGraph(text: string): ArtifactProblem[] {
  * every such finding is a problem naming it and the two ways out. A line that is not a
  * finding is a problem too, so a hand edit cannot open the gate by breaking the file.
  */
-function checkSastFindings(text: string): ArtifactProblem[] {
+function checkSastFindings(text: string, options: ValidateOptions = {}): ArtifactProblem[] {
   const out: ArtifactProblem[] = [];
   const lineOf = new Map<SecurityFinding, number>();
   const findings: SecurityFinding[] = [];
@@ -82,7 +88,7 @@ function checkSastFindings(text: string): ArtifactProblem[] {
       lineOf.set(finding, index + 1);
     }
   });
-  const gate = verifyGate(findings, { blocking: RELEASE_BLOCKING_SEVERITIES });
+  const gate = verifyGate(findings, options.blocking ? { blocking: options.blocking } : {});
   for (const finding of gate.blocking) {
     const unreasoned = finding.status === 'accepted' ? ' (accepted without a written reason, so still open)' : '';
     out.push({

@@ -36,8 +36,12 @@ export type ReleaseFiles = z.output<typeof releaseFilesSchema>;
 
 /** The adapter's part: the clean checkout, the gates and coverage run there. */
 export const cleanRunSchema = z.strictObject({
-  /** The commit checked out (HEAD of the project when the checks ran). */
+  /** The commit checked out: the tip of the build's branch (HANDOFF's build.branch), else the project's HEAD. */
   commit: z.string().optional(),
+  /** The build's branch whose tip was checked out; absent when there was none recorded (HEAD was). */
+  branch: z.string().optional(),
+  /** The person's checkout, when it was not at that commit (another branch or commit), e.g. `main at 1a2b3c4d5e6f`. */
+  checkout: z.string().optional(),
   worktree: z.strictObject({ ok: z.boolean(), message: z.string() }),
   gates: z.strictObject({
     source: z.enum(['override', 'detected', 'none']),
@@ -102,7 +106,9 @@ function describeReleaseFiles(files: ReleaseFiles): string {
 /** Pure: the checks as the Verifier reads them in its context and the person sees them. */
 export function describeReleaseChecks(checks: ReleaseChecks): string {
   const { clean } = checks;
-  const lines = [`Runtime checks (${checks.at}), in a clean worktree of commit ${short(clean.commit)}:`];
+  const of = clean.branch ? `commit ${short(clean.commit)}, the tip of the build's branch ${clean.branch}` : `commit ${short(clean.commit)}`;
+  const lines = [`Runtime checks (${checks.at}), in a clean worktree of ${of}:`];
+  if (clean.checkout) lines.push(`- your checkout is elsewhere (${clean.checkout}); what was verified is ${of}`);
   lines.push(`- worktree: ${clean.worktree.ok ? 'checked out' : 'FAILED'} — ${clean.worktree.message}`);
   if (clean.gates.commands.length === 0) lines.push(`- gate commands: none${clean.gates.problem ? ` (${clean.gates.problem})` : ''}`);
   for (const gate of clean.gates.commands) {

@@ -84,11 +84,43 @@ export function releaseVerdict(checks: ReleaseChecks | undefined, report: Report
   return { verdict: reasons.length === 0 ? 'SHIP' : 'HOLD', reasons };
 }
 
+/**
+ * Pure: exactly what a SHIP rests on, one line each, for the person and RELEASE.md. Acceptance
+ * criteria are not checked one by one by the runtime: per task through its passing receipts,
+ * and by the Verifier's QA pass, whose not-verifiable items do not count against SHIP and are
+ * named so the person can check them by hand.
+ */
+export function whatWasChecked(report: ReportQaInput, checks: ReleaseChecks | undefined): string[] {
+  const lines: string[] = [];
+  if (checks !== undefined) {
+    const { clean, tasks } = checks;
+    const commit = clean.commit === undefined ? 'HEAD' : `commit ${clean.commit.slice(0, 12)}`;
+    lines.push(`gate commands ${clean.gates.commands.map((g) => `\`${g.command}\``).join(', ')} passed in a clean worktree of ${commit}${clean.branch ? ` (the tip of ${clean.branch})` : ''}`);
+    lines.push(
+      clean.coverage.kind === 'measured'
+        ? `coverage ${clean.coverage.percent.toFixed(2)}% (threshold ${clean.coverage.threshold}%)`
+        : `coverage not measured (${clean.coverage.reason}); it did not count against SHIP`,
+    );
+    const excused = tasks.excused.length > 0 ? `; ${tasks.excused.length} excused by you: ${tasks.excused.join('; ')}` : '';
+    lines.push(`tasks: ${tasks.done.length} DONE, each with passing gate receipts and a commit${excused} (acceptance criteria are covered per task by those receipts, not checked one by one)`);
+    lines.push(`security: ${checks.security.reason}`);
+  }
+  const passed = report.qa.filter((q) => q.result === 'passed').length;
+  const unverified = report.qa.filter((q) => q.result === 'not_verifiable');
+  const nv = unverified.length > 0 ? `; ${unverified.length} not verifiable, which did not count against SHIP — check by hand: ${unverified.map((q) => `"${oneLine(q.criterion)}"`).join(', ')}` : '';
+  lines.push(`QA pass: ${passed} of ${report.qa.length} acceptance criteri${report.qa.length === 1 ? 'on' : 'a'} passed${nv}`);
+  const items = [...CHECKLIST_ITEMS.map((item) => CHECKLIST_LABELS[item]), ...(report.extra_checks ?? []).map((e) => oneLine(e.item))];
+  lines.push(`release checklist: ${items.length} items passed (${items.join(', ')})`);
+  return lines;
+}
+
 /** Pure: RELEASE.md. */
 export function renderReleaseMarkdown(verdict: ReleaseVerdict, report: ReportQaInput, checks: ReleaseChecks | undefined): string {
   const lines = ['# Release', '', `Verdict: **${verdict.verdict}**`, ''];
-  if (verdict.reasons.length === 0) lines.push('Every runtime check, acceptance criterion and checklist item passed.');
-  else {
+  if (verdict.reasons.length === 0) {
+    lines.push('## What was checked', '');
+    for (const line of whatWasChecked(report, checks)) lines.push(`- ${line}`);
+  } else {
     lines.push('## Reasons to hold', '');
     for (const reason of verdict.reasons) lines.push(`- ${reason}`);
   }
@@ -115,6 +147,8 @@ export const releaseFileSchema = z.strictObject({
   reasons: z.array(z.string()),
   at: z.string(),
   commit: z.string().optional(),
+  /** For SHIP: what it rests on (whatWasChecked). Absent in files written before it was kept. */
+  checked: z.array(z.string()).optional(),
 });
 export type ReleaseFile = z.output<typeof releaseFileSchema>;
 
@@ -164,7 +198,7 @@ export async function recordRelease(report: ReportQaInput, deps: ReleaseToolDeps
   }
   const verdict = releaseVerdict(value, report);
   await deps.store.writeArtifact(deps.projectId, RELEASE_FILE, renderReleaseMarkdown(verdict, report, value));
-  const file: ReleaseFile = { verdict: verdict.verdict, reasons: [...verdict.reasons], at: deps.now().toISOString(), ...(value?.clean.commit ? { commit: value.clean.commit } : {}) };
+  const file: ReleaseFile = { verdict: verdict.verdict, reasons: [...verdict.reasons], at: deps.now().toISOString(), ...(value?.clean.commit ? { commit: value.clean.commit } : {}), ...(verdict.verdict === 'SHIP' ? { checked: whatWasChecked(report, value) } : {}) };
   await writeJsonArtifact(deps.store, deps.projectId, RELEASE_JSON_FILE, file);
   const why = verdict.reasons.length === 0 ? 'everything passed' : verdict.reasons.join('; ');
   return okResult(`Accepted. The runtime computed the verdict ${verdict.verdict}: ${why}. RELEASE.md is saved. End your run now with report_status.`, `verdict ${verdict.verdict}; wrote ${RELEASE_FILE}`);

@@ -1,4 +1,4 @@
-import { compareFindings, isOpen, type FindingSeverity, type SecurityFinding } from './finding.js';
+import { FINDING_SEVERITIES, compareFindings, isOpen, type FindingSeverity, type SecurityFinding } from './finding.js';
 
 /**
  * The release check over security findings. Pure: the findings (from the scanners, the
@@ -14,21 +14,35 @@ export interface SecurityGateDecision {
 }
 
 export interface VerifyGateOptions {
-  /**
-   * Severities that block while open. Defaults to CRITICAL only; the composition root may
-   * pass the `blocking` list of rules/security-domains.md instead.
-   */
+  /** Severities that block while open: the loaded rule's list (`blockingFromRule`); CRITICAL when absent. */
   readonly blocking?: readonly FindingSeverity[];
 }
 
-const DEFAULT_BLOCKING: readonly FindingSeverity[] = ['CRITICAL'];
+/** What blocks when rules/security-domains.md cannot be read: CRITICAL, the least the release must hold to. */
+export const FALLBACK_BLOCKING: readonly FindingSeverity[] = ['CRITICAL'];
+
+/** The severities that stop `!verify` while open, and why the fallback is in use when it is. */
+export interface ReleaseBlocking {
+  readonly severities: readonly FindingSeverity[];
+  /** Set when the rule could not be read and FALLBACK_BLOCKING applies, in words for the person. */
+  readonly problem?: string;
+}
 
 /**
- * The severities that stop `!verify` while open: the `blocking` list of
- * rules/security-domains.md (critical, high), which the Security agent reads. The machine's
- * guard is pure and cannot load the rule, so the list is here and a test holds the two equal.
+ * Pure: the `blocking` list of the loaded rules/security-domains.md (the home's copy when it has
+ * one, else the shipped one: critical and high) as finding severities. Without the rule, or
+ * with a list naming no finding severity (only `info`), CRITICAL alone blocks, and `problem` says so.
  */
-export const RELEASE_BLOCKING_SEVERITIES: readonly FindingSeverity[] = ['CRITICAL', 'HIGH'];
+export function blockingFromRule(data: { readonly blocking: readonly string[] } | undefined): ReleaseBlocking {
+  if (data === undefined) {
+    return { severities: FALLBACK_BLOCKING, problem: 'rules/security-domains.md could not be read (its problems are listed at start), so only CRITICAL findings block the release' };
+  }
+  const severities = FINDING_SEVERITIES.filter((severity) => data.blocking.some((listed) => listed.toUpperCase() === severity));
+  if (severities.length === 0) {
+    return { severities: FALLBACK_BLOCKING, problem: `the blocking list of rules/security-domains.md (${data.blocking.join(', ')}) names no finding severity, so only CRITICAL findings block the release` };
+  }
+  return { severities };
+}
 
 function list(findings: readonly SecurityFinding[]): string {
   return findings.map((finding) => `${finding.id} (${finding.file}:${finding.line})`).join(', ');
@@ -40,7 +54,7 @@ function list(findings: readonly SecurityFinding[]): string {
  * when it does not.
  */
 export function verifyGate(findings: readonly SecurityFinding[], options: VerifyGateOptions = {}): SecurityGateDecision {
-  const blockingSeverities = options.blocking ?? DEFAULT_BLOCKING;
+  const blockingSeverities = options.blocking ?? FALLBACK_BLOCKING;
   const atBlockingSeverity = findings.filter((finding) => blockingSeverities.includes(finding.severity));
   const blocking = atBlockingSeverity.filter(isOpen).sort(compareFindings);
   const accepted = atBlockingSeverity.filter((finding) => finding.status === 'accepted' && !isOpen(finding)).sort(compareFindings);

@@ -12,8 +12,8 @@ import {
   type DomainReviews,
   type ReportSecurityFindingsInput,
 } from './agent-report.js';
-import { SECURITY_DOMAIN_IDS, acceptFinding, type ScannerNote, type SecurityDomainId, type SecurityFinding } from './finding.js';
-import { RELEASE_BLOCKING_SEVERITIES, verifyGate, type SecurityGateDecision } from './gate.js';
+import { SECURITY_DOMAIN_IDS, acceptFinding, type FindingSeverity, type ScannerNote, type SecurityDomainId, type SecurityFinding } from './finding.js';
+import { blockingFromRule, verifyGate, type SecurityGateDecision } from './gate.js';
 import { mergeFindings } from './merge-findings.js';
 import { countBySeverity, readScannerFile } from './scanner-file.js';
 import { parseSastJsonl, renderSecurityReport, toSastJsonl } from './security-report.js';
@@ -64,9 +64,9 @@ export async function readSastFindings(store: ArtifactStore, projectId: string):
   return { ok: true, findings: parsed.findings, exists: true };
 }
 
-/** The gate decision the report shows; the same severities the `!verify` guard blocks on. */
-export function releaseGate(findings: readonly SecurityFinding[]): SecurityGateDecision {
-  return verifyGate(findings, { blocking: RELEASE_BLOCKING_SEVERITIES });
+/** The gate decision the report shows, over the severities the loaded rule blocks on (as the `!verify` guard does). */
+export function releaseGate(findings: readonly SecurityFinding[], blocking: readonly FindingSeverity[]): SecurityGateDecision {
+  return verifyGate(findings, { blocking });
 }
 
 /** Writes SAST_FINDINGS.jsonl and SECURITY_REPORT.md from the findings, the scanner notes and the domains. */
@@ -74,9 +74,9 @@ export async function writeSecurityFiles(
   store: ArtifactStore,
   projectId: string,
   findings: readonly SecurityFinding[],
-  extras: { readonly notes: readonly ScannerNote[]; readonly domains?: DomainReviews; readonly domainNames?: Partial<Record<SecurityDomainId, string>> },
+  extras: { readonly blocking: readonly FindingSeverity[]; readonly notes: readonly ScannerNote[]; readonly domains?: DomainReviews; readonly domainNames?: Partial<Record<SecurityDomainId, string>> },
 ): Promise<SecurityGateDecision> {
-  const gate = releaseGate(findings);
+  const gate = releaseGate(findings, extras.blocking);
   await store.writeArtifact(projectId, SAST_FILE, toSastJsonl(findings));
   await store.writeArtifact(
     projectId,
@@ -102,7 +102,8 @@ export async function recordSecurityReport(input: ReportSecurityFindingsInput, d
   const merged = mergeFindings(previous.ok ? previous.findings : [], [...scannerFindings, ...agentFindingsToFindings(input.findings)]);
   const domainNames = namesOf(deps.domains);
   await writeJsonArtifact(deps.store, deps.projectId, SECURITY_DOMAINS_FILE, { reviews: input.domains, names: domainNames ?? {} });
-  const gate = await writeSecurityFiles(deps.store, deps.projectId, merged, { notes, domains: input.domains, ...(domainNames ? { domainNames } : {}) });
+  const blocking = blockingFromRule(deps.domains).severities;
+  const gate = await writeSecurityFiles(deps.store, deps.projectId, merged, { blocking, notes, domains: input.domains, ...(domainNames ? { domainNames } : {}) });
   return okResult(
     `Accepted. The report holds ${countBySeverity(merged.filter((f) => f.status !== 'resolved'))} (yours and the scanners'). Release gate: ${gate.kind === 'pass' ? 'PASS' : 'REFUSED'} — ${gate.reason} ` +
       'SECURITY_REPORT.md and SAST_FINDINGS.jsonl are saved. The person decides what to fix or accept. End your run now with report_status.',
@@ -125,7 +126,7 @@ export function reportSecurityFindingsTool(deps: SecurityToolDeps): ToolDefiniti
 export type AcceptOutcome = { readonly ok: true; readonly finding: SecurityFinding; readonly gate: SecurityGateDecision } | { readonly ok: false; readonly message: string };
 
 /** `!security accept <id> <reason>`: records the acceptance and re-renders both files. */
-export async function acceptSecurityFinding(store: ArtifactStore, projectId: string, id: string, reason: string): Promise<AcceptOutcome> {
+export async function acceptSecurityFinding(store: ArtifactStore, projectId: string, id: string, reason: string, blocking: readonly FindingSeverity[]): Promise<AcceptOutcome> {
   const sast = await readSastFindings(store, projectId);
   if (!sast.ok) return { ok: false, message: `${sast.message}. Run the security review again (!security fix, or ask agent 5).` };
   if (!sast.exists) return { ok: false, message: `There is no ${SAST_FILE} yet: the security review has not reported. Wait for agent 5 to finish.` };
@@ -142,8 +143,35 @@ export async function acceptSecurityFinding(store: ArtifactStore, projectId: str
   const scanner = await readScannerFile(store, projectId);
   const savedDomains = await readJsonArtifact(store, projectId, SECURITY_DOMAINS_FILE, domainsFileSchema);
   const gate = await writeSecurityFiles(store, projectId, findings, {
+    blocking,
     notes: scanner.kind === 'ok' ? scanner.value.notes : [],
     ...(savedDomains.kind === 'ok' ? { domains: savedDomains.value.reviews, domainNames: savedDomains.value.names as Partial<Record<SecurityDomainId, string>> } : {}),
   });
   return { ok: true, finding: accepted.finding, gate };
+}
+
+/**
+ * Maintenance's `!verify`: the scanners' new findings merged into SAST_FINDINGS.jsonl without a
+ * new agent review. The agent's findings stay as they were (a person's acceptance with them),
+ * an accepted scanner finding stays accepted, one no longer found becomes resolved, a new one
+ * is open. Both files are rendered again.
+ */
+export async function recordRescan(
+  store: ArtifactStore,
+  projectId: string,
+  scan: { readonly findings: readonly SecurityFinding[]; readonly notes: readonly ScannerNote[] },
+  blocking: readonly FindingSeverity[],
+): Promise<{ ok: true; gate: SecurityGateDecision; added: SecurityFinding[] } | { ok: false; message: string }> {
+  const previous = await readSastFindings(store, projectId);
+  if (!previous.ok) return previous;
+  const agentFindings = previous.findings.filter((f) => f.source === 'agent' && f.status !== 'resolved');
+  const merged = mergeFindings(previous.findings, [...scan.findings, ...agentFindings]);
+  const before = new Set(previous.findings.filter((f) => f.status !== 'resolved').map((f) => f.id));
+  const savedDomains = await readJsonArtifact(store, projectId, SECURITY_DOMAINS_FILE, domainsFileSchema);
+  const gate = await writeSecurityFiles(store, projectId, merged, {
+    blocking,
+    notes: scan.notes,
+    ...(savedDomains.kind === 'ok' ? { domains: savedDomains.value.reviews, domainNames: savedDomains.value.names as Partial<Record<SecurityDomainId, string>> } : {}),
+  });
+  return { ok: true, gate, added: merged.filter((f) => f.status === 'open' && !before.has(f.id)) };
 }

@@ -36,6 +36,12 @@ export interface BuildHost {
   context(): Promise<{ name: string; text: string }[]>;
   /** Asks the person to confirm (the session's yes/no dialog); a yes comes back as `skip`. Asked while the build runs too. */
   confirm(action: ConfirmAction, prompt: string): void;
+  /**
+   * The build completed (every task DONE or skipped), however it got there:
+   * in one go, after !continue, !retry, !decide or a resume. Called once the controller is
+   * idle again, so the stage that asked for the tasks (Security after !security fix) can look again.
+   */
+  completed(project: OpenProject): Promise<void>;
 }
 
 type Waiting = PreflightQuestion | { readonly kind: 'continue'; readonly resolve: () => void };
@@ -117,7 +123,7 @@ export class BuildController {
   /** Starts (or goes on with) the build of the project's task graph. Resolves when it settles or waits for the person. */
   async start(project: OpenProject): Promise<void> {
     if (this.run) {
-      this.host.emit(entry.info('The build is already running.'));
+      this.host.emit(entry.info(this.waiting ? `The build is already under way and waits for ${this.waitingFor()}.` : 'The build is already running.'));
       return this.settled();
     }
     const build = this.ports.build;
@@ -380,17 +386,26 @@ export class BuildController {
     const stopTicking = build.every(1_000, () => this.refreshBoard(graph));
     this.runDone = run
       .run()
-      .then((ending) => this.finish(project, graph, ending))
+      .then(async (ending) => {
+        await this.finish(project, graph, ending);
+        return ending.kind === 'complete';
+      })
       .catch((error: unknown) => {
         this.host.emit(entry.error(stoppedText(error)));
+        return false;
       })
       .finally(() => {
         stopTicking();
         this.run = undefined;
         this.controller = undefined;
         this.host.live(undefined);
-        this.wake?.();
-      });
+      })
+      // After the run is cleared, so what follows a completed build sees the Builder idle.
+      .then((complete) => (complete ? this.host.completed(project) : undefined))
+      .catch((error: unknown) => {
+        this.host.emit(entry.error(`The build completed, but what follows it failed: ${errorMessage(error)}. The build's commits and BUILD_REPORT.md are saved.`));
+      })
+      .finally(() => this.wake?.());
   }
 
   /** The gate scripts recorded in HANDOFF; recorded now when the project has them and none were yet. */

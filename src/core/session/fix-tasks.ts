@@ -15,6 +15,12 @@ export interface FixTasks {
   readonly skipped: string[];
 }
 
+/** An open finding whose fix task is already in the graph (an earlier `!security fix`). */
+export interface ExistingFix {
+  readonly findingId: string;
+  readonly taskId: string;
+}
+
 const oneLine = (value: string): string => value.replace(/\s+/g, ' ').trim();
 /** Titles are one line; long ones are cut at a word. */
 function title(value: string, max = 100): string {
@@ -65,17 +71,28 @@ export function criticFixTasks(criticism: CriticismFile, existingTitles: Readonl
 /** Severities turned into fix tasks; LOW findings are left for the person to weigh. */
 const FIXED_SEVERITIES = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
-/** Pure: the open security findings (CRITICAL, HIGH, MEDIUM) as fix tasks, most severe first. */
-export function securityFixTasks(findings: readonly SecurityFinding[], existingTitles: ReadonlySet<string>): FixTasks {
+/** The title of a finding's fix task: how a later `!security fix` knows the finding already has one. */
+export function securityFixTitle(finding: Pick<SecurityFinding, 'severity' | 'id' | 'title'>): string {
+  return title(`Fix ${finding.severity} ${finding.id}: ${finding.title}`);
+}
+
+/**
+ * Pure: the open security findings (CRITICAL, HIGH, MEDIUM) as fix tasks, most severe first.
+ * `existingTasks` maps the graph's task titles to their ids; a finding whose fix task is
+ * already there is returned in `existing`, for the caller to build or explain by its status.
+ */
+export function securityFixTasks(findings: readonly SecurityFinding[], existingTasks: ReadonlyMap<string, string>): FixTasks & { readonly existing: ExistingFix[] } {
   const tasks: ProposedTask[] = [];
   const skipped: string[] = [];
+  const existing: ExistingFix[] = [];
   const open = findings.filter(isOpen);
   const low = open.filter((f) => !FIXED_SEVERITIES.has(f.severity)).length;
   if (low > 0) skipped.push(`${low} open LOW finding${low === 1 ? '' : 's'} left as they are (accept or fix them by hand)`);
   for (const finding of open.filter((f) => FIXED_SEVERITIES.has(f.severity))) {
-    const taskTitle = title(`Fix ${finding.severity} ${finding.id}: ${finding.title}`);
-    if (existingTitles.has(taskTitle)) {
-      skipped.push(`${finding.id} already has a fix task in the graph`);
+    const taskTitle = securityFixTitle(finding);
+    const taskId = existingTasks.get(taskTitle);
+    if (taskId !== undefined) {
+      existing.push({ findingId: finding.id, taskId });
       continue;
     }
     const files = usableFiles([finding.file]);
@@ -100,5 +117,5 @@ export function securityFixTasks(findings: readonly SecurityFinding[], existingT
       size: 'S',
     });
   }
-  return { tasks, skipped };
+  return { tasks, skipped, existing };
 }

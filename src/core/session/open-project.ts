@@ -12,6 +12,8 @@ import { milestoneReached, type Milestone } from '../build/build-record.js';
 import { clearRun } from '../handoff/reset-scope.js';
 import type { FieldProblem } from '../validation.js';
 import type { SessionPorts } from './ports.js';
+import { SAST_FILE } from '../security/security-tool.js';
+import { releaseBlocking } from './release-blocking.js';
 
 type PipelineActor = Actor<typeof pipelineMachine>;
 
@@ -116,13 +118,15 @@ export class OpenProject {
   /** Reads every artifact a gate needs and checks it against its spec. */
   async gatherEvidence(gate: Gate): Promise<ArtifactEvidence[]> {
     const evidence: ArtifactEvidence[] = [];
+    // The security findings are judged by the blocking list of the loaded rule, read now.
+    const options = gateArtifacts(gate).includes(SAST_FILE) ? { blocking: (await releaseBlocking(this.ports)).severities } : {};
     for (const name of gateArtifacts(gate)) {
       const read = await this.ports.projects.readArtifact(this.id, name);
       if (read.kind === 'missing') {
         evidence.push({ name, status: 'missing' });
         continue;
       }
-      const problems = artifactSpec(name).validate(read.text);
+      const problems = artifactSpec(name).validate(read.text, options);
       evidence.push(problems.length === 0 ? { name, status: 'valid', sha256: read.sha256 } : { name, status: 'invalid', sha256: read.sha256, problems });
     }
     return evidence;

@@ -11,6 +11,7 @@ import type { BuildEnvironmentPort } from './build-ports.js';
 import type { Platform } from '../platforms/platform.schema.js';
 import type { FieldProblem } from '../validation.js';
 import type { ReleaseChecksPort } from './release-port.js';
+import type { ReleaseBlocking } from '../security/gate.js';
 
 /** The outcome of reading an outside file: never thrown, always said. */
 export type ReadResult<T> =
@@ -100,6 +101,8 @@ export interface AgentRuntimePort {
   contextUse(request: Pick<AgentRunRequest, 'stage' | 'projectPath' | 'messages' | 'context'>): Promise<ContextUse | undefined>;
   /** The model a stage's agent uses and its price per million tokens (for forecasts). */
   modelPrice(stage: Stage): Promise<{ readonly model: string; readonly inputPerMTok: number; readonly outputPerMTok: number } | undefined>;
+  /** The severities that block a release, from the loaded rules/security-domains.md (the home's copy first). Absent: CRITICAL only. */
+  releaseBlocking?(): Promise<ReleaseBlocking>;
 }
 
 /** The session's money: the ledger every model call is checked against, and what was spent. */

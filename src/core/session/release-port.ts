@@ -11,13 +11,15 @@ export interface ReleaseChecksPort {
   /** Secrets (tree and history), dangerous patterns and the dependency audit, every location checked. */
   scan(projectPath: string, signal?: AbortSignal): Promise<{ readonly findings: readonly SecurityFinding[]; readonly notes: readonly ScannerNote[] }>;
   /**
-   * Checks out the project's HEAD into a fresh worktree at `worktreeDir` (outside the person's
+   * Checks out the build's commit (the tip of `branch`, else the project's HEAD) into a fresh worktree at `worktreeDir` (outside the person's
    * repository), runs the gate commands (`gateCommands` when the person set them, else the
    * committed package.json's) and coverage there, and removes the worktree. Never throws for
    * a failing check: failures are in the result.
    */
   cleanRun(request: {
     readonly projectPath: string;
+    /** The build's branch (HANDOFF's build.branch): its tip is what is checked out. Absent: the project's HEAD. */
+    readonly branch?: string;
     readonly worktreeDir: string;
     readonly gateCommands?: readonly GateCommand[];
     readonly signal?: AbortSignal;

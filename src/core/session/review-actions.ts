@@ -1,10 +1,12 @@
+import { readScannerFile } from '../security/scanner-file.js';
+import { releaseBlocking } from './release-blocking.js';
 import { acceptSecurityFinding, readSastFindings } from '../security/security-tool.js';
 import { checkTaskGraphText } from '../task-graph/check-task-graph.js';
 import { TASK_GRAPH_FILE } from '../task-graph/render-task-graph.js';
 import { entry, type EntryInput } from '../transcript.js';
 import { readCriticism } from '../verdicts/critic-tool.js';
 import { appendTasks, type ProposedTask } from './append-tasks.js';
-import { criticFixTasks, securityFixTasks } from './fix-tasks.js';
+import { criticFixTasks, securityFixTasks, type ExistingFix } from './fix-tasks.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
 
@@ -36,15 +38,48 @@ export async function appendAndApprove(ports: SessionPorts, project: OpenProject
   return { ok: true, ids: appended.ids };
 }
 
-function titles(text: string | undefined): Set<string> {
-  if (text === undefined) return new Set();
-  const parsed = checkTaskGraphText(text);
-  return new Set(parsed.ok ? parsed.graph.tasks.map((t) => t.title) : []);
+/** The graph's task titles with their ids (none when the graph is missing or broken). */
+async function existingTasks(ports: SessionPorts, project: OpenProject): Promise<Map<string, string>> {
+  const read = await ports.projects.readArtifact(project.id, TASK_GRAPH_FILE);
+  const parsed = read.kind === 'ok' ? checkTaskGraphText(read.text) : undefined;
+  return new Map(parsed?.ok ? parsed.graph.tasks.map((t) => [t.title, t.id]) : []);
 }
 
-async function existingTitles(ports: SessionPorts, project: OpenProject): Promise<Set<string>> {
-  const read = await ports.projects.readArtifact(project.id, TASK_GRAPH_FILE);
-  return titles(read.kind === 'ok' ? read.text : undefined);
+/**
+ * Fix tasks an earlier `!security fix` added whose finding is still open: the ones not yet
+ * finished are built again; the rest are said with what the person can do.
+ */
+function earlierFixes(project: OpenProject, existing: readonly ExistingFix[], scannedAt: string | undefined, rescan: string): { build: string[]; lines: string[] } {
+  const build: string[] = [];
+  const lines: string[] = [];
+  for (const { findingId, taskId } of existing) {
+    const record = project.handoff.tasks.find((r) => r.id === taskId);
+    const status = record?.status ?? 'PENDING';
+    const why = record?.reason ? ` (${record.reason})` : '';
+    switch (status) {
+      case 'PENDING':
+      case 'IN-PROGRESS':
+        build.push(taskId);
+        lines.push(`${findingId}: its fix task ${taskId} (added earlier) is not finished; building it now`);
+        break;
+      case 'BLOCKED':
+      case 'STALLED':
+      case 'SKIPPED':
+        lines.push(`${findingId}: its fix task ${taskId} is ${status}${why}; type !retry ${taskId} to build it again (${rescan})`);
+        break;
+      case 'NEEDS_CONTEXT':
+        lines.push(`${findingId}: its fix task ${taskId} waits for your answer; !status shows the question, !decide <id> <answer> lets it go on`);
+        break;
+      case 'DONE':
+        lines.push(
+          scannedAt !== undefined && (record?.finishedAt ?? '') > scannedAt
+            ? `${findingId}: its fix task ${taskId} is DONE and not scanned yet: ${rescan} (type !continue if it waits for you)`
+            : `${findingId}: its fix task ${taskId} is DONE, yet the last scan still finds it; fix it by hand, or accept it with !security accept ${findingId} <reason>`,
+        );
+        break;
+    }
+  }
+  return { build, lines };
 }
 
 function added(ports: SessionPorts, project: OpenProject, what: string, ids: readonly string[], skipped: readonly string[]): ActionOutcome {
@@ -63,7 +98,7 @@ export async function criticFix(ports: SessionPorts, project: OpenProject): Prom
   if (criticism.value.verdict === 'SHIP_READY') {
     return { entries: [entry.info('The Critic\'s verdict is SHIP_READY: there is nothing the verdict asks to fix. Type !security to go on.')] };
   }
-  const fixes = criticFixTasks(criticism.value, await existingTitles(ports, project));
+  const fixes = criticFixTasks(criticism.value, new Set((await existingTasks(ports, project)).keys()));
   if (fixes.tasks.length === 0) {
     return { entries: [entry.warning(['No fix task could be made from CRITICISM.json.', ...fixes.skipped.map((s) => `  • ${s}`)].join('\n'))] };
   }
@@ -77,18 +112,27 @@ export async function securityFix(ports: SessionPorts, project: OpenProject): Pr
   const sast = await readSastFindings(ports.projects, project.id);
   if (!sast.ok) return { entries: [entry.error(sast.message)] };
   if (!sast.exists) return { entries: [entry.error('There is no security report yet (SAST_FINDINGS.jsonl). Wait for agent 5 to report.')] };
-  const fixes = securityFixTasks(sast.findings, await existingTitles(ports, project));
+  const fixes = securityFixTasks(sast.findings, await existingTasks(ports, project));
+  const scanner = await readScannerFile(ports.projects, project.id);
+  // Security looks again by itself when a build completes in its stage; later, !verify scans again.
+  const stage = project.position().stage;
+  const rescan = stage === 'security' || stage === 'critique' ? 'Security scans again once the build completes' : 'once the build completes, !verify scans again';
+  const again = earlierFixes(project, fixes.existing, scanner.kind === 'ok' ? scanner.value.at : undefined, rescan);
+  const notes = [...again.lines, ...fixes.skipped].map((s) => `  • ${s}`);
   if (fixes.tasks.length === 0) {
-    return { entries: [entry.info(['No open finding needs a fix task.', ...fixes.skipped.map((s) => `  • ${s}`)].join('\n'))] };
+    if (again.build.length === 0) return { entries: [entry.info(['No open finding needs a new fix task.', ...notes].join('\n'))] };
+    return { entries: [entry.info([`!security fix: no new fix task; building the unfinished ones (${again.build.join(', ')}); ${rescan}.`, ...notes].join('\n'))], build: again.build };
   }
   const outcome = await appendAndApprove(ports, project, fixes.tasks, 'security fix tasks');
   if (!outcome.ok) return { entries: [entry.error(`The fix tasks could not be added:\n${outcome.problems.map((p) => `  • ${p}`).join('\n')}`)] };
-  return added(ports, project, '!security fix', outcome.ids, fixes.skipped);
+  const result = added(ports, project, '!security fix', outcome.ids, []);
+  const text = [result.entries[0]!.text, ...notes].join('\n');
+  return { entries: [entry.success(text)], build: [...outcome.ids, ...again.build] };
 }
 
 /** `!security accept <id> <reason>`: the acceptance recorded in the findings, the report and HANDOFF.json's history. */
 export async function securityAccept(ports: SessionPorts, project: OpenProject, findingId: string, reason: string): Promise<ActionOutcome & { readonly passed?: boolean }> {
-  const outcome = await acceptSecurityFinding(ports.projects, project.id, findingId, reason);
+  const outcome = await acceptSecurityFinding(ports.projects, project.id, findingId, reason, (await releaseBlocking(ports)).severities);
   if (!outcome.ok) return { entries: [entry.error(outcome.message)] };
   await project.update((h) => h, `!security accept ${outcome.finding.id}: ${outcome.finding.acceptedReason ?? ''}`);
   const gate = outcome.gate.kind === 'pass' ? `The release gate now passes: ${outcome.gate.reason}. Type !verify when ready.` : `The release gate still refuses: ${outcome.gate.reason}`;

@@ -8,6 +8,7 @@ import type { CommandResult, ConfirmAction, OpenProjectView } from '../commands/
 import type { RegisteredProject } from '../context/context.schema.js';
 import { errorMessage } from '../errors.js';
 import { STAGE_INFO, agentLabel } from '../pipeline/stages.js';
+import { shippedText } from '../release/release-history.js';
 import type { Platform } from '../platforms/platform.schema.js';
 import { entry, type EntryInput } from '../transcript.js';
 import { OpenProject } from './open-project.js';
@@ -89,6 +90,7 @@ export class Session {
         this.dialog = { kind: 'confirm', action };
         this.emit(entry.warning(prompt));
       },
+      completed: (project) => this.afterBuild(project),
     });
     this.gates = new GateKeeper(ports, {
       emit: (input) => this.emit(input),
@@ -119,7 +121,7 @@ export class Session {
     const status: SessionStatus = {
       ...base,
       project: this.project.handoff.project.name,
-      stage: `${position.stage}${this.project.handoff.milestone === 'shipped' ? ' (shipped)' : ''}${position.paused ? ' (paused)' : ''}`,
+      stage: `${position.stage}${this.project.handoff.milestone === 'shipped' ? ` (${shippedText(this.project.handoff)})` : ''}${position.paused ? ' (paused)' : ''}`,
       agent: `${agentLabel(position.stage)}${this.agentActivity()}`,
     };
     return waitingFor ? { ...status, waitingFor } : status;
@@ -255,17 +257,19 @@ export class Session {
         return false;
       case 'review': {
         const outcome = await this.agents.review(result.action);
-        // Fix tasks and maintenance tasks are built at once, with the same receipts and commits.
+        // Fix tasks are built at once; once the build completes (now or later), afterBuild reviews again.
         const project = this.project;
-        if (outcome.build && outcome.build.length > 0 && project) {
-          await this.builder.start(project);
-          // Built: the stage that asked for the fixes looks again (Security re-runs its scanners).
-          const built = outcome.build.every((id) => project.handoff.tasks.some((t) => t.id === id && t.status === 'DONE'));
-          if (built && !this.builder.running()) await this.agents.kickoff(project.position().stage);
-        }
+        if (outcome.build && outcome.build.length > 0 && project) await this.builder.start(project);
         return false;
       }
     }
+  }
+
+  /** A build completed (however it got there): in Critique or Security it built that stage's fixes, so the stage reviews again (Security scans again). */
+  private async afterBuild(project: OpenProject): Promise<void> {
+    if (project !== this.project) return;
+    const stage = project.position().stage;
+    if (stage === 'critique' || stage === 'security') await this.agents.kickoff(stage);
   }
 
   private async budgetView(): Promise<BudgetView | undefined> {

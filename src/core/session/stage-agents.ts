@@ -80,7 +80,11 @@ export class StageAgents {
           context: (stage) => this.context(stage),
         })
       : undefined;
-    this.stages = new ReviewStages(ports, { emit: (input) => host.emit(input), milestone: (m, label) => host.milestone(m, label) });
+    this.stages = new ReviewStages(ports, {
+      emit: (input) => host.emit(input),
+      milestone: (m, label) => host.milestone(m, label),
+      recorded: async (label) => host.project()?.update((h) => h, label),
+    });
   }
 
   /** Checks agents/, rules/ and the provider once; says what is broken or missing. */
@@ -133,7 +137,8 @@ export class StageAgents {
    * Maintenance (or after a HOLD). Fix actions append tasks to TASK-GRAPH.md with a fresh
    * build approval and return their ids in `build`: the session then runs the Builder on
    * them, and once it has finished calls `kickoff(stage)` again so the stage reviews anew
-   * (for Security that re-runs the scanners). `reverify` re-runs the release checks and the
+   * (for Security that re-runs the scanners). `reverify` re-runs the scanners (merged into the
+   * security report; an open blocking finding refuses), the release checks and the
    * Verifier here and returns nothing to build.
    */
   async review(action: ReviewAction): Promise<{ readonly build?: readonly string[] }> {
@@ -170,7 +175,7 @@ export class StageAgents {
     return outcome.build ? { build: outcome.build } : {};
   }
 
-  /** The release checks again, then the Verifier's QA pass (the pipeline stays where it is). */
+  /** The scanners and the release checks again, then the Verifier's QA pass (the pipeline stays where it is). */
   private async verifyAgain(project: OpenProject): Promise<void> {
     if (!this.driver) return;
     await this.check();
@@ -178,6 +183,8 @@ export class StageAgents {
       this.host.emit(entry.warning(`${agentLabel('verification')} cannot start: ${this.readiness.unavailable}`));
       return;
     }
+    // The code may have changed since the security review (maintenance tasks, fixes after a HOLD): the scanners look again first.
+    if (!(await this.stages.rescan(project))) return;
     await this.stages.releaseChecks(project);
     this.host.emit(entry.info(`${agentLabel('verification')} is verifying again.`));
     await this.driver.say({ id: project.id, path: project.handoff.project.path }, 'verification', REVERIFY_MESSAGE);

@@ -50,6 +50,14 @@ describe('!status', () => {
     expect(text).toContain('Next:     describe a bug or a small change; !build builds the tasks Maintenance proposes; !verify checks the release again');
   });
 
+  it('in Maintenance after a HOLD, the project stays shipped and the latest release check reads HOLD; a later SHIP clears it', () => {
+    const event = (verdict: string) => ({ at: '2026-01-03T00:00:00.000Z', event: `release verdict ${verdict}`, from: 'verification', to: 'maintenance' });
+    const held = statusText('maintenance', { handoff: { milestone: 'shipped', history: [event('SHIP'), event('HOLD')] } }).text;
+    expect(held).toContain('Stage:    Maintenance — shipped; latest release check HOLD');
+    const again = statusText('maintenance', { handoff: { milestone: 'shipped', history: [event('SHIP'), event('HOLD'), event('SHIP')] } }).text;
+    expect(again).toContain('Stage:    Maintenance — shipped\n');
+  });
+
   it('in Verification, before and after the SHIP verdict', () => {
     expect(statusText('verification').text).toContain("Next:     the Verifier's SHIP verdict ships the project; !verify runs the release check again");
     const shipped = statusText('verification', { handoff: { milestone: 'shipped' } }).text;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendTasks, proposeTasksSchema, type ProposedTask } from '../../../src/core/session/append-tasks.js';
-import { criticFixTasks, securityFixTasks } from '../../../src/core/session/fix-tasks.js';
+import { criticFixTasks, securityFixTasks, securityFixTitle } from '../../../src/core/session/fix-tasks.js';
 import { checkTaskGraphText } from '../../../src/core/task-graph/check-task-graph.js';
 import type { SecurityFinding } from '../../../src/core/security/finding.js';
 import { graph, task } from '../task-graph/graph-fixtures.js';
@@ -78,13 +78,21 @@ describe('fix tasks', () => {
   it('turn open CRITICAL/HIGH/MEDIUM findings into tasks on their files and leave LOW, accepted and resolved ones', () => {
     const fixes = securityFixTasks(
       [finding({}), finding({ id: 'AGENT-002', severity: 'LOW', title: 'Verbose errors' }), finding({ id: 'AGENT-003', status: 'accepted', acceptedReason: 'internal tool' }), finding({ id: 'AGENT-004', status: 'resolved' })],
-      new Set(),
+      new Map(),
     );
     expect(fixes.tasks).toHaveLength(1);
     expect(fixes.tasks[0]).toMatchObject({ title: 'Fix CRITICAL AGENT-001: Code injection through eval', output_files: ['src/server.js'] });
     expect(fixes.skipped).toEqual(['1 open LOW finding left as they are (accept or fix them by hand)']);
     const appended = appendTasks(built, fixes.tasks);
     expect(appended.ok && appended.ids).toEqual(['TASK-004']);
+  });
+
+  it('return a finding whose fix task is already in the graph with that task, instead of adding it again', () => {
+    const first = finding({});
+    const fixes = securityFixTasks([first, finding({ id: 'AGENT-002', title: 'SQL built by concatenation' })], new Map([[securityFixTitle(first), 'TASK-004']]));
+    expect(fixes.existing).toEqual([{ findingId: 'AGENT-001', taskId: 'TASK-004' }]);
+    expect(fixes.tasks.map((t) => t.title)).toEqual(['Fix CRITICAL AGENT-002: SQL built by concatenation']);
+    expect(fixes.skipped).toEqual([]);
   });
 
   it('make tasks of the Critic findings that cite files, and say which could not become one', () => {

@@ -58,6 +58,8 @@ export interface Seen {
   stale: StaleApproval[];
   /** Every confirmation the controller asked the person for (the session's yes/no dialog). */
   readonly confirms: { action: ConfirmAction; prompt: string }[];
+  /** How many times the host was told the build completed. */
+  completed: number;
 }
 
 export interface Harness {
@@ -172,6 +174,9 @@ function recordingHost(seen: Seen, context: { name: string; text: string }[]): B
     context: async () => context,
     stale: async () => seen.stale,
     confirm: (action, prompt) => seen.confirms.push({ action, prompt }),
+    completed: async () => {
+      seen.completed += 1;
+    },
   };
 }
 
@@ -251,7 +256,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
     const moved = await project.send({ type: 'GATE', gate, evidence: valid(...names) }, `!${gate}`);
     if (!moved.moved) throw new Error(`the ${gate} gate did not open`);
   }
-  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [], confirms: [] };
+  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [], confirms: [], completed: 0 };
   const controller = new BuildController(ports, recordingHost(seen, [{ name: 'TDD.md', text: '# TDD' }]));
   const artifact = async (name: string) => {
     const read = await ports.projects.readArtifact(project.id, name);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { artifactToolsFor } from '../../../src/app/artifact-tools.js';
 import type { AgentOutcome } from '../../../src/core/agent/agent-types.js';
-import type { Milestone } from '../../../src/core/build/build-record.js';
+import { emptyBuildSection, type Milestone } from '../../../src/core/build/build-record.js';
 import type { ArtifactEvidence } from '../../../src/core/pipeline/artifacts.js';
 import { checkGate, type Gate } from '../../../src/core/pipeline/gates.js';
 import { SECURITY_DOMAIN_IDS, type SecurityFinding } from '../../../src/core/security/finding.js';
@@ -11,6 +11,7 @@ import type { OpenProject } from '../../../src/core/session/open-project.js';
 import type { AgentRunRequest, AgentRuntimePort, SessionPorts } from '../../../src/core/session/ports.js';
 import { openNewProject, resumeProject } from '../../../src/core/session/project-lifecycle.js';
 import type { CleanRun } from '../../../src/core/release/release-checks.js';
+import { latestReleaseCheck } from '../../../src/core/release/release-history.js';
 import { StageAgents } from '../../../src/core/session/stage-agents.js';
 import { renderTaskGraph } from '../../../src/core/task-graph/render-task-graph.js';
 import { checkTaskGraphText } from '../../../src/core/task-graph/check-task-graph.js';
@@ -98,6 +99,10 @@ async function setUp() {
   home = await makeTempHome();
   const calls: AgentRunRequest[] = [];
   const scans: string[] = [];
+  /** What the scanners find from now on. */
+  const found: SecurityFinding[] = [CRITICAL];
+  /** The build branch each clean run was asked to verify. */
+  const cleanRuns: (string | undefined)[] = [];
   const projectDir = path.join(home.scratch, 'tidy');
   await mkdir(path.join(projectDir, 'src'), { recursive: true });
   await writeFile(path.join(projectDir, 'src', 'app.ts'), 'export const key = 1;\nexport const list = [];\nexport const total = 0;\n');
@@ -107,13 +112,16 @@ async function setUp() {
     projects: createProjectStore(home.home),
     workspace: createWorkspace(home.scratch),
     env: { homeDir: home.home, installDir: INSTALL_DIR, now: () => new Date('2026-01-02T03:04:05Z') },
-    agents: scriptedRuntime(() => ports, calls),
+    agents: { ...scriptedRuntime(() => ports, calls), releaseBlocking: async () => ({ severities: ['CRITICAL', 'HIGH'] as const }) },
     release: {
       scan: async (dir) => {
         scans.push(dir);
-        return { findings: [CRITICAL], notes: [{ scanner: 'deps', ran: false, message: 'no lockfile' }] };
+        return { findings: [...found], notes: [{ scanner: 'deps', ran: false, message: 'no lockfile' }] };
       },
-      cleanRun: async () => passingRun,
+      cleanRun: async (request) => {
+        cleanRuns.push(request.branch);
+        return passingRun;
+      },
     },
   };
   const platforms = await ports.config.readPlatforms();
@@ -133,7 +141,7 @@ async function setUp() {
     },
   });
   const artifacts = path.join(home.home, 'artifacts', project.id);
-  return { ports, project, agents, texts, text: () => texts.join('\n'), milestones, calls, scans, artifacts, projectDir };
+  return { ports, project, agents, texts, text: () => texts.join('\n'), milestones, calls, scans, found, cleanRuns, artifacts, projectDir };
 }
 
 const valid = (...names: string[]): ArtifactEvidence[] => names.map((name) => ({ name, status: 'valid', sha256: 'f'.repeat(64) }));
@@ -190,10 +198,16 @@ describe('the review stages in a session', () => {
     expect(s.project.handoff.history.map((h) => h.event)).toContain(`!security accept ${CRITICAL.id}: a test fixture, not a real key`);
     expect((await passGate(s.project, 'verify')).outcome.moved).toBe(true);
 
-    // Verifier: runtime checks first, then report_qa; everything passes → SHIP → shipped.
+    // Verifier: runtime checks first (on the tip of the build's branch), then report_qa; everything passes → SHIP → shipped.
+    await s.project.update((h) => ({ ...h, build: { ...emptyBuildSection(), branch: 'codesleuth-build' } }), 'build on codesleuth-build');
     await s.agents.kickoff('verification');
+    expect(s.cleanRuns).toEqual(['codesleuth-build']);
+    expect(s.text()).toContain("Checking out the tip of the build's branch codesleuth-build into a clean worktree");
     expect(s.calls.at(-1)!.context.find((c) => c.name === 'runtime-checks')?.text).toContain('gate test (`npm test`, from package.json): passed');
-    expect(s.text()).toContain('Release verdict: SHIP');
+    expect(s.text()).toContain('Release verdict: SHIP, computed from what was checked:');
+    expect(s.text()).toContain("  • gate commands `npm test` passed in a clean worktree of commit abcdef123456");
+    expect(s.text()).toContain('  • tasks: 1 DONE, each with passing gate receipts and a commit (acceptance criteria are covered per task by those receipts, not checked one by one)');
+    expect(s.text()).toContain('  • QA pass: 1 of 1 acceptance criterion passed');
     expect(s.text()).toContain('just describe it: Maintenance (agent 7)');
     expect(s.milestones).toEqual(['critiqued', 'secured', 'shipped']);
     expect(await readFile(path.join(s.artifacts, 'RELEASE.md'), 'utf8')).toContain('Verdict: **SHIP**');
@@ -221,6 +235,24 @@ describe('the review stages in a session', () => {
     expect(s.project.position().stage).toBe('maintenance');
     expect(s.text()).toContain('TASK-002 (Handle negative totals) was never built');
     expect(s.text()).toContain('Release verdict: HOLD');
+    // The milestone stays shipped; the latest release check is the HOLD.
+    expect(s.project.handoff.milestone).toBe('shipped');
+    expect(latestReleaseCheck(s.project.handoff)).toBe('HOLD');
+    // The scanners ran again first: the accepted CRITICAL, found again, stays accepted.
+    expect(s.scans).toHaveLength(2);
+    expect(s.text()).toContain('Security report updated from the new scan: no new open finding; release gate PASS');
+    const sast = async () => Object.fromEntries((await readFile(path.join(s.artifacts, 'SAST_FINDINGS.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as SecurityFinding).map((f) => [f.id, f.status]));
+    expect(await sast()).toEqual({ [CRITICAL.id]: 'accepted' });
+
+    // New code with a new CRITICAL (on a line that moved, the old one still accepted): the release is refused before the checks.
+    s.found.splice(0, 1, { ...CRITICAL, line: 2, id: 'secrets:aws-access-key-id:src/app.ts:2' }, { ...CRITICAL, id: 'patterns:eval-on-input:src/app.ts:3', title: 'eval on request input', domain: 'S4', line: 3, evidence: 'eval(req.body.code)', source: 'scanner:patterns' });
+    const beforeRefusal = s.calls.length;
+    await s.agents.review({ kind: 'reverify' });
+    expect(s.calls.length).toBe(beforeRefusal);
+    expect(s.text()).toContain('!verify refused: the new scan leaves 1 open CRITICAL or HIGH finding: patterns:eval-on-input:src/app.ts:3 (src/app.ts:3)');
+    expect(s.text()).toContain('CRITICAL patterns:eval-on-input:src/app.ts:3: eval on request input at src/app.ts:3 (new)');
+    expect(await sast()).toEqual({ [CRITICAL.id]: 'accepted', 'patterns:eval-on-input:src/app.ts:3': 'open' });
+    expect(s.project.handoff.milestone).toBe('shipped');
   });
 
   it('!critic fix appends the findings as tasks, approves them and returns their ids for the Builder', async () => {

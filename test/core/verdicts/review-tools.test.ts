@@ -104,10 +104,10 @@ describe('report_security_findings and the !verify gate', () => {
       expect(shut.refusals[0]!.reason).toContain('!security accept patterns:eval-input:src/server.js:2 <reason>');
     }
 
-    expect(await acceptSecurityFinding(store, 'p', scannerFinding.id, '   ')).toMatchObject({ ok: false });
+    expect(await acceptSecurityFinding(store, 'p', scannerFinding.id, '   ', ['CRITICAL', 'HIGH'])).toMatchObject({ ok: false });
     expect((await verifyGateWith(store)).open).toBe(false);
 
-    const accepted = await acceptSecurityFinding(store, 'p', scannerFinding.id, 'the input is a fixed admin script, never a request');
+    const accepted = await acceptSecurityFinding(store, 'p', scannerFinding.id, 'the input is a fixed admin script, never a request', ['CRITICAL', 'HIGH']);
     expect(accepted).toMatchObject({ ok: true, gate: { kind: 'pass' } });
     expect((await verifyGateWith(store)).open).toBe(true);
     expect(store.files.get('SECURITY_REPORT.md')).toContain('reason: the input is a fixed admin script, never a request');
@@ -119,7 +119,7 @@ describe('report_security_findings and the !verify gate', () => {
     const deps = { store, projectId: 'p', fileIndex: createFileIndex(root) };
     const agentFinding = { domain: 'S1' as const, severity: 'high' as const, title: 'Weak hash', file: 'src/app.ts', line: 2, evidence: 'md5', exploit: 'crack', fix: 'bcrypt' };
     await recordSecurityReport({ domains, findings: [agentFinding] }, deps);
-    await acceptSecurityFinding(store, 'p', 'AGENT-001', 'legacy hashes are migrated on login');
+    await acceptSecurityFinding(store, 'p', 'AGENT-001', 'legacy hashes are migrated on login', ['CRITICAL', 'HIGH']);
     store.files.set(SCANNER_FINDINGS_FILE, JSON.stringify({ at: 't2', findings: [], notes: [] }));
     await recordSecurityReport({ domains, findings: [agentFinding] }, deps);
     const after = parseSastJsonl(store.files.get('SAST_FINDINGS.jsonl')!).findings;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptFinding, isOpen, securityFindingSchema, type SecurityFinding } from '../../../src/core/security/finding.js';
-import { verifyGate } from '../../../src/core/security/gate.js';
+import { blockingFromRule, verifyGate } from '../../../src/core/security/gate.js';
 
 // core/security has no test folder of its own in this change; its gate is a verdict, so it lives here.
 
@@ -47,7 +47,7 @@ describe('verifyGate', () => {
     }
   });
 
-  it('lets HIGH, MEDIUM and LOW through by default, and blocks HIGH when the rule says so', () => {
+  it('blocks only CRITICAL without a list (the fallback when the rule cannot be read), and HIGH too when the list names it', () => {
     const others = [finding({ severity: 'HIGH' }), finding({ id: 'F3', severity: 'MEDIUM' }), finding({ id: 'F4', severity: 'LOW' })];
     expect(verifyGate(others).kind).toBe('pass');
     expect(verifyGate(others, { blocking: ['CRITICAL', 'HIGH'] })).toMatchObject({ kind: 'refuse', blocking: [others[0]] });
@@ -60,6 +60,15 @@ describe('verifyGate', () => {
   it('lists several blocking findings most severe first, by location', () => {
     const decision = verifyGate([finding({ id: 'B', file: 'z.js' }), finding({ id: 'A', file: 'a.js', line: 9 })]);
     expect(decision.blocking.map((f) => f.id)).toEqual(['A', 'B']);
+  });
+});
+
+describe('blockingFromRule', () => {
+  it('takes the rule\'s list in upper case, and falls back to CRITICAL, saying why, without a rule or a usable list', () => {
+    expect(blockingFromRule({ blocking: ['critical', 'high'] })).toEqual({ severities: ['CRITICAL', 'HIGH'] });
+    expect(blockingFromRule({ blocking: ['critical'] })).toEqual({ severities: ['CRITICAL'] });
+    expect(blockingFromRule(undefined)).toEqual({ severities: ['CRITICAL'], problem: expect.stringContaining('rules/security-domains.md could not be read') });
+    expect(blockingFromRule({ blocking: ['info'] })).toEqual({ severities: ['CRITICAL'], problem: expect.stringContaining('(info) names no finding severity') });
   });
 });
 

@@ -13,9 +13,14 @@ const fail = (text: string): CommandResult => ({ kind: 'message', failed: true, 
  */
 export const securityCommand: CommandDefinition = {
   ...gate,
+  // In Maintenance too, for what `!verify`'s new scan finds (the gate itself is behind it).
+  availability: gate.availability.kind === 'stages' ? { kind: 'stages', stages: [...gate.availability.stages, 'maintenance'] } : gate.availability,
   usage: '!security [fix | accept <id> <reason>]',
   run: (ctx) => {
     const args = ctx.args.trim();
+    if (args === '' && ctx.project?.position.stage === 'maintenance') {
+      return fail('In Maintenance the scanners run again with !verify; then !security fix turns open findings into fix tasks, or !security accept <id> <reason> accepts one in writing.');
+    }
     if (args === '') return gate.run(ctx);
     const [sub = '', id = '', ...rest] = args.split(/\s+/);
     switch (sub.toLowerCase()) {

@@ -3,6 +3,7 @@ import type { Handoff } from '../../handoff/handoff.schema.js';
 import { describeStale } from '../../pipeline/approvals.js';
 import { gateForStage } from '../../pipeline/gates.js';
 import { STAGE_INFO, agentLabel } from '../../pipeline/stages.js';
+import { shippedText } from '../../release/release-history.js';
 import { entry } from '../../transcript.js';
 import type { CommandDefinition } from '../types.js';
 
@@ -53,7 +54,7 @@ export const statusCommand: CommandDefinition = {
             : 'no gate after this stage';
     const lines = [
       `Project:  ${project.handoff.project.name} (${project.handoff.project.path})`,
-      `Stage:    ${info.label}${shipped ? ' — shipped' : ''}${paused ? ' — paused (type !resume to continue)' : ''}`,
+      `Stage:    ${info.label}${shipped ? ` — ${shippedText(project.handoff)}` : ''}${paused ? ' — paused (type !resume to continue)' : ''}`,
       `Agent:    ${agentLabel(stage)} — ${agentState}`,
       `Approved: ${project.handoff.approvals.length === 0 ? 'no gate yet' : [...new Set(project.handoff.approvals.map((a) => `!${a.gate}`))].join(', ')}`,
       // In Maintenance the earlier gates are history: their artifacts change with every maintenance build.

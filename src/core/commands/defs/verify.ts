@@ -7,7 +7,7 @@ const gate = gateCommand('verify', 'Gate: Security → Verifier (needs a securit
 /**
  * `!verify`: the gate Security → Verifier (needs a security report without an open
  * CRITICAL or HIGH finding). Typed in the Verifier stage (after a HOLD) or in Maintenance
- * (after maintenance tasks were built), it runs the release checks and the Verifier again.
+ * (after maintenance tasks were built), it runs the scanners, the release checks and the Verifier again.
  */
 export const verifyCommand: CommandDefinition = {
   ...gate,
