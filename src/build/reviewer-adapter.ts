@@ -1,5 +1,5 @@
 import { reviewOutcomeOf } from '../core/build/review-report.js';
-import type { ReviewerPort } from '../core/build/task-runner.js';
+import type { ReviewerPort } from '../core/build/task-runner-ports.js';
 import { errorMessage } from '../core/errors.js';
 import type { AgentRunRequest, AgentRuntimePort } from '../core/session/ports.js';
 import type { FileIndex } from '../core/verdicts/evidence.js';

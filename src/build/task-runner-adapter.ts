@@ -1,5 +1,5 @@
 import type { GateCommand } from '../core/build/gate-commands.js';
-import type { BuilderPort, GatesPort } from '../core/build/task-runner.js';
+import type { BuilderPort, GatesPort } from '../core/build/task-runner-ports.js';
 import type { AgentRunRequest, AgentRuntimePort } from '../core/session/ports.js';
 import { runGateCommands, type RunGateOptions } from './run-gate-commands.js';
 

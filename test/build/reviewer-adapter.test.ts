@@ -11,7 +11,7 @@ import { BudgetLedger } from '../../src/core/budget/ledger.js';
 import { SummaryBuilder } from '../../src/core/budget/summary.js';
 import type { ReviewFinding } from '../../src/core/build/review-report.js';
 import { checkReviewFindings } from '../../src/core/build/review-rounds.js';
-import type { ReviewRequest } from '../../src/core/build/task-runner.js';
+import type { ReviewRequest } from '../../src/core/build/task-runner-ports.js';
 import { DEFAULT_SETTINGS } from '../../src/core/config/settings.schema.js';
 import type { ContentBlock, ModelProvider, ModelRequest, ProviderEvent } from '../../src/core/provider/types.js';
 import type { AgentRunRequest, AgentRuntimePort, ProjectStorePort } from '../../src/core/session/ports.js';

@@ -5,15 +5,28 @@ import { describeExit, firstFailure } from './receipts.js';
 import type { Decision, TaskRecord } from './build-record.js';
 import { nextDecisionId } from './build-record.js';
 import type { StalledTask } from './patrol.js';
-import type { SetAside, TaskEnding } from './build-run.js';
 import { restoreCommandLine } from '../git/snapshot-names.js';
-import type { TaskResult } from './task-runner.js';
+import type { TaskResult } from './task-result.js';
 
 /*
  * What a task's ending means for its HANDOFF record: DONE only with the runtime's receipts and
  * a commit SHA; questions become decisions for the person; everything else says why, in words
  * a person can act on, and what to type next.
  */
+
+/** How a task's turn in the build ended, before it becomes a record. */
+export type TaskEnding =
+  | { readonly kind: 'result'; readonly result: TaskResult; readonly landedSha?: string; readonly setAside?: SetAside }
+  /** The second conflict: the task's commit `sha` is kept on `branch` for the person. */
+  | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly branch: string; readonly sha: string }
+  | { readonly kind: 'crashed'; readonly message: string }
+  | { readonly kind: 'requeue' };
+
+/**
+ * What a task that did not finish left, kept at a snapshot ref: in its worktree only its own
+ * files; in the project everything uncommitted there (`restore`: the snapshot's instructions).
+ */
+export type SetAside = { readonly where: 'worktree'; readonly ref: string } | { readonly where: 'project'; readonly ref: string; readonly restore: string };
 
 /** A PENDING record with nothing done yet. */
 export function blankRecord(id: string): TaskRecord {

@@ -1,10 +1,11 @@
 import type { AgentEvent } from '../agent/agent-types.js';
 import type { Decision, TaskRecord } from '../build/build-record.js';
-import { scheduleStateOf, type BuildEnding } from '../build/build-run.js';
+import { scheduleStateOf, type BuildEnding } from '../build/build-ending.js';
 import { buildableTasks } from '../build/scheduler.js';
 import type { LeftoverCleanup } from '../build/leftover-worktrees.js';
 import { renderReceiptSummary } from '../build/receipts.js';
-import type { TaskPhase, TaskResult } from '../build/task-runner.js';
+import type { TaskPhase } from '../build/task-runner-ports.js';
+import type { TaskResult } from '../build/task-result.js';
 import type { GitError, Snapshot } from '../git/git-results.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
 import { asSentence } from '../errors.js';

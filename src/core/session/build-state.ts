@@ -1,6 +1,6 @@
 import { emptyBuildSection, type BuildSection } from '../build/build-record.js';
 import { renderDecisions, renderGraphWithStatuses } from '../build/build-report.js';
-import type { BuildProgress } from '../build/build-run.js';
+import type { BuildProgress } from '../build/build-run-ports.js';
 import { parseTaskGraph } from '../task-graph/parse-task-graph.js';
 import type { TaskGraph } from '../task-graph/task.js';
 import type { OpenProject } from './open-project.js';

@@ -1,6 +1,7 @@
 import { emptyBuildSection, type TaskRecord } from '../build/build-record.js';
 import { skipMarks } from '../build/build-report.js';
-import type { BuildProgress, BuildRun } from '../build/build-run.js';
+import type { BuildProgress } from '../build/build-run-ports.js';
+import type { BuildRun } from '../build/build-run.js';
 import type { MarkedTask } from '../build/scheduler.js';
 import { blankRecord } from '../build/task-outcome.js';
 import type { ConfirmAction } from '../commands/types.js';

@@ -3,7 +3,8 @@ import type { AgentEvent, AgentOutcome } from '../../../src/core/agent/agent-typ
 import { messageText } from '../../../src/core/agent/conversation.js';
 import type { Receipt } from '../../../src/core/build/receipts.js';
 import type { ReportReviewInput, ReviewFinding, ReviewPortOutcome } from '../../../src/core/build/review-report.js';
-import type { BuilderPort, BuilderRunRequest, GatesPort, ReviewerPort, ReviewRequest, TaskGitPort, TaskResult, TaskRunRecord } from '../../../src/core/build/task-runner.js';
+import type { BuilderPort, BuilderRunRequest, GatesPort, ReviewerPort, ReviewRequest, TaskGitPort } from '../../../src/core/build/task-runner-ports.js';
+import type { TaskResult, TaskRunRecord } from '../../../src/core/build/task-result.js';
 import { gitFail, gitOk, type RepoStatus } from '../../../src/core/git/git-results.js';
 import type { TaskCommitRequest } from '../../../src/core/git/ports.js';
 import type { ChatMessage } from '../../../src/core/provider/types.js';

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import type { TaskRecord } from '../../../src/core/build/build-record.js';
-import { BuildRun, type BuildGitPort, type BuildObserver, type BuildOptions, type BuildProgress, type BuildPorts, type TaskHooks } from '../../../src/core/build/build-run.js';
-import type { TaskResult } from '../../../src/core/build/task-runner.js';
+import { BuildRun } from '../../../src/core/build/build-run.js';
+import type { BuildGitPort, BuildObserver, BuildOptions, BuildProgress, BuildPorts, TaskHooks } from '../../../src/core/build/build-run-ports.js';
+import type { TaskResult } from '../../../src/core/build/task-result.js';
 import { gitFail, gitOk, type MergeOutcome } from '../../../src/core/git/git-results.js';
 import type { Task, TaskGraph } from '../../../src/core/task-graph/task.js';
 import { doneResult, status } from './build-fixtures.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src/core/agent/agent-types.js';
 import type { Decision } from '../../../src/core/build/build-record.js';
-import type { BuildRun, BuildProgress, TaskHooks } from '../../../src/core/build/build-run.js';
+import type { BuildRun } from '../../../src/core/build/build-run.js';
+import type { BuildProgress, TaskHooks } from '../../../src/core/build/build-run-ports.js';
 import { abortedResult, blockedResult, doneResult, receipt, runRecord, shaOf, task } from './build-fixtures.js';
 import { PROJECT, aborted, done, fakeGit, graphOf, harness, manualClock, modelTurn, recordOf, type Step } from './build-run-harness.js';
 

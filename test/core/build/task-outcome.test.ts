@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../../../src/core/build/build-record.js';
 import { blankRecord, recordFromResult, startedRecord } from '../../../src/core/build/task-outcome.js';
-import type { TaskResult, TaskRunRecord } from '../../../src/core/build/task-runner.js';
-import { taskCommitBody } from '../../../src/core/build/task-runner.js';
+import type { TaskResult, TaskRunRecord } from '../../../src/core/build/task-result.js';
+import { taskCommitBody } from '../../../src/core/build/task-commit.js';
 import { receipt } from './build-fixtures.js';
 
 const NOW = '2025-02-03T04:05:08.000Z';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewPortOutcome } from '../../../src/core/build/review-report.js';
-import { runTask, type BuilderPort, type GatesPort, type TaskGitPort, type TaskPhase, type TaskRunnerPorts } from '../../../src/core/build/task-runner.js';
+import { runTask } from '../../../src/core/build/task-runner.js';
+import type { BuilderPort, GatesPort, TaskGitPort, TaskPhase, TaskRunnerPorts } from '../../../src/core/build/task-runner-ports.js';
 import type { Receipt } from '../../../src/core/build/receipts.js';
 import type { ChatMessage } from '../../../src/core/provider/types.js';
 import { gitFail } from '../../../src/core/git/git-results.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { messageText } from '../../../src/core/agent/conversation.js';
 import { taskBrief } from '../../../src/core/build/task-brief.js';
 import { projectPrefix, splitTaskFiles, toRepoPath } from '../../../src/core/build/task-files.js';
-import { runTask, type GatesPort } from '../../../src/core/build/task-runner.js';
+import { runTask } from '../../../src/core/build/task-runner.js';
+import type { GatesPort } from '../../../src/core/build/task-runner-ports.js';
 import { gitFail } from '../../../src/core/git/git-results.js';
 import { OPTIONS, TASK, clock, expectKind, failing, fakeGit, fileIndexOf, finished, receipt, review, scriptedBuilder, scriptedGates, scriptedReviewer, status } from './build-fixtures.js';
 

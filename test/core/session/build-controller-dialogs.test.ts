@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TaskResult } from '../../../src/core/build/task-runner.js';
+import type { TaskResult } from '../../../src/core/build/task-result.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/core/tools/types.js';
 import { blankRecord } from '../../../src/core/build/task-outcome.js';
 import { blockedResult, doneResult, runRecord, task } from '../build/build-fixtures.js';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentEvent } from '../../../src/core/agent/agent-types.js';
-import type { TaskResult } from '../../../src/core/build/task-runner.js';
+import type { TaskResult } from '../../../src/core/build/task-result.js';
 import type { GitError, Snapshot } from '../../../src/core/git/git-results.js';
 import { gitFail, gitOk } from '../../../src/core/git/git-results.js';
 import type { Handoff } from '../../../src/core/handoff/handoff.schema.js';

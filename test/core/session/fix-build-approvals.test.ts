@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BuildEnding } from '../../../src/core/build/build-run.js';
+import type { BuildEnding } from '../../../src/core/build/build-ending.js';
 import { staleApprovals } from '../../../src/core/pipeline/approvals.js';
 import type { Stage } from '../../../src/core/pipeline/stages.js';
 import { endingMessage } from '../../../src/core/session/build-messages.js';
