@@ -1,49 +1,22 @@
-import type { AgentEvent } from '../agent/agent-types.js';
-import { emptyBuildSection, type BuildSection, type TaskRecord } from '../build/build-record.js';
-import { canonicalJson } from '../build/canonical-json.js';
-import { nextGateScripts, type GateScripts } from '../build/gate-scripts.js';
-import { boardLines, renderBuildReport } from '../build/build-report.js';
+import type { TaskRecord } from '../build/build-record.js';
 import type { MarkedTask } from '../build/scheduler.js';
-import { BuildRun } from '../build/build-run.js';
+import type { BuildRun } from '../build/build-run.js';
 import type { BuildEnding } from '../build/build-ending.js';
-import { removeLeftoverWorktrees } from '../build/leftover-worktrees.js';
-import { formatUsd } from '../budget/cost.js';
-import type { BuildAction, ConfirmAction } from '../commands/types.js';
+import type { BuildAction } from '../commands/types.js';
 import { errorMessage } from '../errors.js';
-import { latestApprovals, type StaleApproval } from '../pipeline/approvals.js';
 import type { TaskGraph } from '../task-graph/task.js';
 import { APPROVAL_ANSWER_HINT, approvalQuestion, parseApprovalAnswer } from '../tools/approvals.js';
-import { entry, type EntryInput } from '../transcript.js';
+import { entry } from '../transcript.js';
 import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
+import type { BuildHost } from './build-ports.js';
 import { ApprovalQueue, type AskedApproval } from './approval-queue.js';
 import { BuildState } from './build-state.js';
+import { finishRun, prepareRun } from './build-launch.js';
 import { TaskActions } from './task-actions.js';
+import { RunWatch } from './run-watch.js';
 import { preflight, setAsideInterrupted, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
-import { buildingLine, decisionsWaiting, describeTaskEnd, detachedHeadText, dirtyTreePrompt, movedBranchPrompt, endingMessage, gitFailureText, leftoverLines, phaseText, toolActivity } from './build-messages.js';
-
-/** What the build controller needs from the session. */
-export interface BuildHost {
-  emit(input: EntryInput): void;
-  /** The live area: the task board while the build runs, undefined after. */
-  live(text: string | undefined): void;
-  bell(): void;
-  /** The project's stage or records changed: registry and status bar. */
-  changed(project: OpenProject): Promise<void>;
-  pause(reason: string): Promise<void>;
-  /** Approvals whose artifacts changed since the person gave them (the Builder runs only what was approved). */
-  stale(project: OpenProject): Promise<readonly StaleApproval[]>;
-  /** What the Builder works from: the project brief and the approved design (the stage agents' context). */
-  context(): Promise<{ name: string; text: string }[]>;
-  /** Asks the person to confirm (the session's yes/no dialog); a yes comes back as `skip`. Asked while the build runs too. */
-  confirm(action: ConfirmAction, prompt: string): void;
-  /**
-   * The build completed (every task DONE or skipped), however it got there:
-   * in one go, after !continue, !retry, !decide or a resume. Called once the controller is
-   * idle again, so the stage that asked for the tasks (Security after !security fix) can look again.
-   */
-  completed(project: OpenProject): Promise<void>;
-}
+import { buildingLine, decisionsWaiting, stoppedText } from './build-messages.js';
 
 type Waiting = PreflightQuestion | { readonly kind: 'continue'; readonly resolve: () => void };
 
@@ -58,20 +31,13 @@ export class BuildController {
   private controller: AbortController | undefined;
   private waiting: Waiting | undefined;
   private wake: (() => void) | undefined;
-  /** Per running task: what its agent does now (last tool call or turn), and which phase it is in. */
-  private readonly activity = new Map<string, string>();
-  private readonly phases = new Map<string, string>();
+  private readonly watch: RunWatch;
   /** The running tasks' y/n/a questions, one on screen at a time (apart from `waiting`: a task may ask while another's report waits for !continue). */
   private readonly approvals = new ApprovalQueue({
     show: (asked, queued) => this.showApproval(asked, queued),
     withdrawn: (asked) => this.host.emit(entry.info(`${asked.taskId} was stopped, so its question is withdrawn (${asked.request.kind}: ${asked.request.action}); nothing was done.`)),
   });
   private readonly state: BuildState;
-  /** Tasks whose review was escalated to the person, until they run again or are skipped. */
-  private readonly escalated = new Set<string>();
-  /** Tasks finished in this run, and how many had when a task last rang for the person (so the build's end does not ring twice for it). */
-  private finishedTasks = 0;
-  private rangAt: number | undefined;
   private readonly tasks: TaskActions;
 
   constructor(
@@ -79,12 +45,19 @@ export class BuildController {
     private readonly host: BuildHost,
   ) {
     this.state = new BuildState(ports.projects, (text) => host.emit(entry.error(text)));
+    this.watch = new RunWatch({
+      records: () => this.run?.progress().records ?? [],
+      now: () => ports.env.now().getTime(),
+      show: (text) => host.live(text),
+      emit: (input) => host.emit(input),
+      bell: () => host.bell(),
+    });
     this.tasks = new TaskActions(ports, this.state, {
       emit: (input) => host.emit(input),
       confirm: (action, prompt) => host.confirm(action, prompt),
       run: () => this.run,
       start: (project) => this.start(project),
-      requeued: (taskId) => this.escalated.delete(taskId),
+      requeued: (taskId) => this.watch.requeued(taskId),
     });
   }
 
@@ -118,7 +91,7 @@ export class BuildController {
 
   /** Decisions nobody answered yet (the running build's, else the project's) and reviews escalated to the person. */
   private openDecisions(project: OpenProject | undefined): string[] {
-    return decisionsWaiting(this.run?.progress().decisions ?? project?.handoff.build?.decisions ?? [], [...this.escalated]);
+    return decisionsWaiting(this.run?.progress().decisions ?? project?.handoff.build?.decisions ?? [], this.watch.escalatedTasks());
   }
 
   /** Starts (or goes on with) the build of the project's task graph. Resolves when it settles or waits for the person. */
@@ -281,110 +254,21 @@ export class BuildController {
   /** Runs the build; `branch` (null on a detached HEAD, which start refuses) is where the task commits go. */
   private async launch(project: OpenProject, branch: string | null): Promise<void> {
     const build = this.ports.build!;
-    const graph = await this.state.readGraph(project);
-    if (!graph) return;
-    if (branch !== null && project.handoff.build?.branch === undefined) {
-      try {
-        await this.state.saveSection(project, (s) => ({ ...s, branch }));
-      } catch (error) {
-        this.host.emit(entry.error(stoppedText(error)));
-        return;
-      }
-    }
-    const section = project.handoff.build ?? emptyBuildSection();
-    let gateScripts: GateScripts | undefined;
-    try {
-      gateScripts = await this.recordGateScripts(project, section);
-    } catch (error) {
-      this.host.emit(entry.error(stoppedText(error)));
-      return;
-    }
-    /** What was recorded when each task started: a task changes only what it saw. */
-    const scriptsAtStart = new Map<string, GateScripts>();
-    const leftovers = await removeLeftoverWorktrees(build.git, project.handoff.project.path, this.branchPrefix(project));
-    for (const line of leftoverLines(leftovers)) this.host.emit(line);
-    const context = await this.host.context();
-    const controller = new AbortController();
-    this.controller = controller;
-    const run = new BuildRun(
-      {
-        execute: (task, dir, hooks) => {
-          scriptsAtStart.set(task.id, gateScripts ?? {});
-          return build.execute({
-            projectId: project.id,
-            task,
-            dir,
-            context,
-            ...(section.gateCommands ? { gateCommands: section.gateCommands } : {}),
-            ...(gateScripts ? { gateScripts } : {}),
-            signal: hooks.signal,
-            approve: (request) => hooks.waitForPerson(() => this.approvals.ask(task.id, request, hooks.signal)),
-            onEvent: hooks.onEvent,
-            onReviewEvent: hooks.onReviewEvent,
-            onPhase: hooks.onPhase,
-            onReceipts: hooks.onReceipts,
-          });
-        },
-        git: build.git,
-        persist: (progress) => this.state.persist(project, graph, progress),
-        now: () => this.ports.env.now(),
-        every: build.every,
-        costOf: build.costOf,
-      },
-      {
-        graph,
-        projectDir: project.handoff.project.path,
-        worktreeRoot: build.worktreeRoot(project.id),
-        branchPrefix: this.branchPrefix(project),
-        maxWorkers: build.maxWorkers,
-        patrol: build.patrol,
-        signal: controller.signal,
-      },
-      { records: project.handoff.tasks, decisions: section.decisions },
-      {
-        taskStarted: (taskId, where) => {
-          this.escalated.delete(taskId);
-          this.activity.set(taskId, where === 'worktree' ? 'starting in its worktree' : 'starting');
-          this.refreshBoard(graph);
-        },
-        taskEvent: (taskId, event) => this.onTaskEvent(graph, taskId, event),
-        taskPhase: (taskId, phase) => {
-          this.phases.set(taskId, phaseText(phase));
-          this.activity.delete(taskId);
-          this.refreshBoard(graph);
-        },
-        taskFinished: (record, result) => {
-          if (result.kind === 'done' && result.gateScripts) {
-            const next = nextGateScripts(gateScripts ?? {}, scriptsAtStart.get(record.id) ?? {}, result.gateScripts);
-            if (canonicalJson(next) !== canonicalJson(gateScripts ?? {})) {
-              gateScripts = next;
-              this.state.saveSection(project, (s) => ({ ...s, gateScripts: next })).catch((error: unknown) => this.host.emit(entry.error(`Could not record the gate scripts in HANDOFF.json: ${errorMessage(error)}`)));
-            }
-          }
-          this.activity.delete(record.id);
-          this.phases.delete(record.id);
-          this.host.emit(describeTaskEnd(record, result));
-          this.finishedTasks += 1;
-          if (result.kind === 'escalated') this.escalated.add(record.id);
-          if (result.kind === 'needs_context' || result.kind === 'escalated') {
-            // The person is needed now, not when the whole build settles (the status bar says so too).
-            this.host.bell();
-            this.rangAt = this.finishedTasks;
-          }
-          this.refreshBoard(graph);
-        },
-        note: (tone, text) => this.host.emit(tone === 'warning' ? entry.warning(text) : entry.info(text)),
-        afterTask: (record) => this.holdAfter(project, graph, record),
-      },
-    );
+    const prepared = await prepareRun(this.ports, this.state, {
+      emit: (input) => this.host.emit(input),
+      context: () => this.host.context(),
+      ask: (taskId, request, signal) => this.approvals.ask(taskId, request, signal),
+      observer: (graph) => this.watch.observer(graph, (record) => this.holdAfter(project, graph, record)),
+    }, project, branch);
+    if (!prepared) return;
+    const { run, graph } = prepared;
+    this.controller = prepared.controller;
     this.run = run;
-    this.finishedTasks = 0;
-    this.rangAt = undefined;
     const starting = buildingLine(graph, project.handoff.tasks, build.maxWorkers);
     if (starting) this.host.emit(starting);
-    this.refreshBoard(graph);
+    this.watch.begin(graph);
     // The board's elapsed times move on between events.
-    const stopTicking = build.every(1_000, () => this.refreshBoard(graph));
+    const stopTicking = build.every(1_000, () => this.watch.refresh(graph));
     this.runDone = run
       .run()
       .then(async (ending) => {
@@ -409,37 +293,9 @@ export class BuildController {
       .finally(() => this.wake?.());
   }
 
-  /** The gate scripts recorded in HANDOFF; recorded now when the project has them and none were yet. */
-  private async recordGateScripts(project: OpenProject, section: BuildSection): Promise<GateScripts | undefined> {
-    if (section.gateScripts !== undefined) return section.gateScripts;
-    const found = await this.ports.build!.gateScripts(project.handoff.project.path, section.gateCommands);
-    if (Object.keys(found).length === 0) return undefined;
-    await this.state.saveSection(project, (s) => ({ ...s, gateScripts: { ...found } }));
-    return found;
-  }
-
   private async finish(project: OpenProject, graph: TaskGraph, ending: BuildEnding): Promise<void> {
-    await this.state.idle();
-    this.host.live(undefined);
-    if (ending.kind === 'complete') {
-      const completedAt = this.ports.env.now().toISOString();
-      const section = project.handoff.build ?? emptyBuildSection();
-      const report = renderBuildReport({ projectName: project.handoff.project.name, graph, records: project.handoff.tasks, decisions: section.decisions, completedAt });
-      await this.ports.projects.writeArtifact(project.id, 'BUILD_REPORT.md', report);
-      await this.state.saveSection(project, (s) => ({ ...s, completedAt }));
-      if (project.position().stage === 'building') await project.reachMilestone('built', 'build complete');
-      else if (latestApprovals(project.handoff.approvals).has('critic')) {
-        // Tasks added after !critic (fix or maintenance tasks) were approved when they were added; the
-        // report of building them follows from that approval, so !critic's must not turn stale over it.
-        await project.renewApproval('critic', 'BUILD_REPORT.md renewed with the approved tasks');
-      }
-      await this.host.changed(project);
-    }
-    if (ending.kind === 'budget') await this.host.pause('budget');
-    const spent = project.handoff.tasks.reduce((sum, r) => sum + r.costUsd, 0);
-    this.host.emit(endingMessage(ending, project, this.ports.projects.artifactPath(project.id, 'BUILD_REPORT.md'), formatUsd(spent)));
-    // A build that stops waiting right after a task rang for the person does not ring again for the same thing.
-    if (!(ending.kind === 'waiting' && this.rangAt === this.finishedTasks)) this.host.bell();
+    await finishRun(this.ports, this.state, this.host, project, graph, ending);
+    if (this.watch.ringsAtEnd(ending)) this.host.bell();
   }
 
   private async holdAfter(project: OpenProject, graph: TaskGraph, record: TaskRecord): Promise<void> {
@@ -456,36 +312,10 @@ export class BuildController {
     });
   }
 
-  private branchPrefix(project: OpenProject): string {
-    return `codesleuth/${project.id}/`;
-  }
-
-  private onTaskEvent(graph: TaskGraph, taskId: string, event: AgentEvent): void {
-    const doing = toolActivity(event);
-    if (doing !== undefined) this.activity.set(taskId, doing);
-    // A usage event changes the task's cost (and the status bar's spend).
-    if (doing !== undefined || event.type === 'usage') this.refreshBoard(graph);
-  }
-
-  private refreshBoard(graph: TaskGraph): void {
-    const records = this.run?.progress().records ?? [];
-    const doing = new Map<string, string>();
-    for (const taskId of new Set([...this.phases.keys(), ...this.activity.keys()])) {
-      doing.set(taskId, [this.phases.get(taskId), this.activity.get(taskId)].filter((part) => part !== undefined).join(': '));
-    }
-    const lines = boardLines(graph, records, doing, this.ports.env.now().getTime());
-    this.host.live(['Task board', ...lines].join('\n'));
-  }
-
   private showApproval(asked: AskedApproval, queued: number): void {
     const after = queued > 0 ? `\n(${queued} more question${queued === 1 ? '' : 's'} from the Builder after this one.)` : '';
     this.host.emit(entry.warning(`${approvalQuestion(`The Builder (${asked.taskId})`, asked.request)}${after}`));
     this.host.bell();
     this.wake?.();
   }
-}
-
-/** A write or the run itself failed: the build stops, and nothing committed is lost. */
-function stoppedText(error: unknown): string {
-  return `The build stopped: ${errorMessage(error)}. Finished tasks are committed; type !continue to go on.`;
 }

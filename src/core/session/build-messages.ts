@@ -8,7 +8,7 @@ import type { TaskPhase } from '../build/task-runner-ports.js';
 import type { TaskResult } from '../build/task-result.js';
 import type { GitError, Snapshot } from '../git/git-results.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
-import { asSentence } from '../errors.js';
+import { asSentence, errorMessage } from '../errors.js';
 import { STAGE_INFO, type Stage } from '../pipeline/stages.js';
 import type { TaskGraph } from '../task-graph/task.js';
 import { entry, type EntryInput } from '../transcript.js';
@@ -57,6 +57,11 @@ export function detachedHeadText(dir: string, head: string): string {
  */
 export function gitFailureText(what: string, error: GitError): string {
   return [`${what}: ${asSentence(error.message)}`, ...(error.hint ? [asSentence(error.hint)] : []), 'Nothing was lost. Commit your changes yourself, then type !continue.'].join(' ');
+}
+
+/** A write or the run itself failed: the build stops, and nothing committed is lost. */
+export function stoppedText(error: unknown): string {
+  return `The build stopped: ${errorMessage(error)}. Finished tasks are committed; type !continue to go on.`;
 }
 
 /** Said when an interrupted in-place task's leftovers were set aside: where they are, how to get them back, where the task restarts. */

@@ -9,6 +9,10 @@ import type { BuildGitPort } from '../build/build-run-ports.js';
 import type { GitPort } from '../git/ports.js';
 import type { Task } from '../task-graph/task.js';
 import type { ApproveFn } from '../tools/types.js';
+import type { ConfirmAction } from '../commands/types.js';
+import type { StaleApproval } from '../pipeline/approvals.js';
+import type { EntryInput } from '../transcript.js';
+import type { OpenProject } from './open-project.js';
 
 /** One task for the Builder: where it runs and how the person is reached. */
 export interface TaskExecution {
@@ -46,4 +50,27 @@ export interface BuildEnvironmentPort {
   every(ms: number, fn: () => void): () => void;
   /** What a model call cost in US dollars (0 when the model's price is unknown). */
   costOf(event: UsageEvent): number;
+}
+
+/** What the build controller needs from the session. */
+export interface BuildHost {
+  emit(input: EntryInput): void;
+  /** The live area: the task board while the build runs, undefined after. */
+  live(text: string | undefined): void;
+  bell(): void;
+  /** The project's stage or records changed: registry and status bar. */
+  changed(project: OpenProject): Promise<void>;
+  pause(reason: string): Promise<void>;
+  /** Approvals whose artifacts changed since the person gave them (the Builder runs only what was approved). */
+  stale(project: OpenProject): Promise<readonly StaleApproval[]>;
+  /** What the Builder works from: the project brief and the approved design (the stage agents' context). */
+  context(): Promise<{ name: string; text: string }[]>;
+  /** Asks the person to confirm (the session's yes/no dialog); a yes comes back as `skip`. Asked while the build runs too. */
+  confirm(action: ConfirmAction, prompt: string): void;
+  /**
+   * The build completed (every task DONE or skipped), however it got there:
+   * in one go, after !continue, !retry, !decide or a resume. Called once the controller is
+   * idle again, so the stage that asked for the tasks (Security after !security fix) can look again.
+   */
+  completed(project: OpenProject): Promise<void>;
 }
