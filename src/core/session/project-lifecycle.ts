@@ -150,3 +150,16 @@ export async function resumeProject(ports: SessionPorts, registered: RegisteredP
   }
   return { entries, project };
 }
+
+/**
+ * !pause or !resume: the move is saved at once, then `register` mirrors it into the registry.
+ * The line returned says where the project stands and how to go on.
+ */
+export async function pauseOrResume(ports: SessionPorts, project: OpenProject, event: 'PAUSE' | 'RESUME', register: (project: OpenProject) => Promise<void>): Promise<EntryInput> {
+  const outcome = await project.send({ type: event }, event === 'PAUSE' ? '!pause' : '!resume');
+  await register(project);
+  const label = STAGE_INFO[outcome.to.stage].label;
+  return event === 'PAUSE'
+    ? entry.success(`Paused in ${label}; state saved to ${ports.projects.handoffPath(project.id)}. Type !resume to continue, or leave and pick the project from the menu later.`)
+    : entry.success(`Resumed ${label}; ${agentLabel(outcome.to.stage)} is active. ${unfinishedBuildHint(outcome.to.stage, project.handoff)}`.trim());
+}

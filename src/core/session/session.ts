@@ -1,48 +1,25 @@
 import { applyBudgetAction } from '../budget/apply-budget-action.js';
-import type { BudgetView } from '../budget/budget-view.js';
-import { renderBudgetStatus } from '../budget/render-budget.js';
 import { parseInput } from '../commands/parser.js';
-import type { CommandRegistry, Place } from '../commands/registry.js';
+import type { CommandRegistry } from '../commands/registry.js';
 import { suggestGate } from '../commands/nl-hints.js';
-import type { CommandResult, ConfirmAction, OpenProjectView } from '../commands/types.js';
-import type { RegisteredProject } from '../context/context.schema.js';
+import type { CommandResult } from '../commands/types.js';
 import { errorMessage } from '../errors.js';
-import { STAGE_INFO, agentLabel } from '../pipeline/stages.js';
-import { shippedText } from '../release/release-history.js';
-import type { Platform } from '../platforms/platform.schema.js';
+import { STAGE_INFO } from '../pipeline/stages.js';
 import { entry, type EntryInput } from '../transcript.js';
-import { OpenProject } from './open-project.js';
+import type { OpenProject } from './open-project.js';
 import type { SessionPorts } from './ports.js';
-import { openNewProject, resumeProject, type DraftProject } from './project-lifecycle.js';
-import { WELCOME_QUESTIONS, bannerBlocks, buildTargetsBlock, resumeMenu } from './startup-blocks.js';
 import { BuildController } from './build-controller.js';
+import { commandContext } from './command-context.js';
 import { GateKeeper } from './gate-keeper.js';
-import { checkSetup } from './setup-check.js';
+import { ProjectOpening } from './project-opening.js';
+import { answerConfirm, cancelledMessage, dialogWaitingFor, type Dialog } from './session-dialog.js';
 import type { SessionEvent, SessionStatus, SubmitOutcome } from './session-events.js';
-
-export type { SessionEvent, SessionStatus, SubmitOutcome } from './session-events.js';
+import { activityText, busyRefusal, placeOf, sessionStatus } from './session-status.js';
+import { pauseOrResume } from './project-lifecycle.js';
 import { StageAgents } from './stage-agents.js';
-import { answerWelcome, askDirectoryAgain, welcomeWaitingFor, type WelcomeStep } from './welcome-flow.js';
-import { unfinishedBuildHint } from './build-messages.js';
 import { resetProject } from './reset-project.js';
 
-/** What the session is waiting for from the person's next plain line. */
-type Dialog =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'resume-menu'; readonly projects: readonly RegisteredProject[]; readonly platforms: readonly Platform[] }
-  | { readonly kind: 'welcome'; readonly step: WelcomeStep }
-  | { readonly kind: 'confirm'; readonly action: ConfirmAction };
-
-function cancelledMessage(action: ConfirmAction): string {
-  switch (action.kind) {
-    case 'build':
-      return 'Build not started; the project stays in Planning.';
-    case 'skip':
-      return `${action.taskId} is not skipped.`;
-    case 'reset':
-      return 'Reset cancelled; nothing changed.';
-  }
-}
+export type { SessionEvent, SessionStatus, SubmitOutcome } from './session-events.js';
 
 /**
  * The Orchestrator's side of the REPL: takes lines, runs the startup protocol and commands,
@@ -57,6 +34,7 @@ export class Session {
   private readonly agents: StageAgents;
   private readonly gates: GateKeeper;
   private readonly builder: BuildController;
+  private readonly opening: ProjectOpening;
 
   constructor(
     private readonly ports: SessionPorts,
@@ -105,6 +83,25 @@ export class Session {
         else await this.agents.kickoff(to);
       },
     });
+    this.opening = new ProjectOpening(ports, registry, {
+      emit: (input) => this.emit(input),
+      ask: (dialog) => {
+        this.dialog = dialog;
+      },
+      project: () => this.project,
+      checkAgents: () => this.agents.check(),
+      resumed: async (project) => {
+        this.project = project;
+        this.dialog = { kind: 'none' };
+        await this.agents.check();
+      },
+      created: async (project) => {
+        this.project = project;
+        this.dialog = { kind: 'none' };
+        this.emitStatus();
+        await this.agents.kickoff('discovery');
+      },
+    });
   }
 
   subscribe(listener: (event: SessionEvent) => void): () => void {
@@ -112,19 +109,14 @@ export class Session {
     return () => this.listeners.delete(listener);
   }
 
+  /** What the status bar shows now. */
   status(): SessionStatus {
-    const waitingFor = this.waitingFor();
-    const ledger = this.ports.budget?.ledger.snapshot();
-    const base = { agent: 'Orchestrator (agent 0)', budget: ledger ? renderBudgetStatus(ledger) : 'budget: not set', budgetTier: ledger?.tier ?? ('ok' as const) };
-    if (!this.project) return waitingFor ? { ...base, waitingFor } : base;
-    const position = this.project.position();
-    const status: SessionStatus = {
-      ...base,
-      project: this.project.handoff.project.name,
-      stage: `${position.stage}${this.project.handoff.milestone === 'shipped' ? ` (${shippedText(this.project.handoff)})` : ''}${position.paused ? ' (paused)' : ''}`,
-      agent: `${agentLabel(position.stage)}${this.agentActivity()}`,
-    };
-    return waitingFor ? { ...status, waitingFor } : status;
+    return sessionStatus({
+      project: this.project,
+      ledger: this.ports.budget?.ledger.snapshot(),
+      activity: () => activityText(this.builder.running(), this.agents.state()),
+      waitingFor: this.waitingFor(),
+    });
   }
 
   /** Handles one line of input. Never throws: failures become error entries. */
@@ -171,7 +163,7 @@ export class Session {
   }
 
   private async handle(line: string): Promise<boolean> {
-    const parsed = parseInput(line, this.registry, this.place());
+    const parsed = parseInput(line, this.registry, placeOf(this.project));
     // A confirmation is answered by the very next line; anything but an answer drops it.
     if (this.dialog.kind === 'confirm' && parsed.kind !== 'text' && parsed.kind !== 'empty') {
       this.emit(entry.info(cancelledMessage(this.dialog.action)));
@@ -185,7 +177,7 @@ export class Session {
           this.emit(entry.error(`Only agent 0, the Orchestrator, is started by hand; agent ${parsed.agent} is started by its gate command. Type \`Start agent 0\`.`));
           return false;
         }
-        await this.startOrchestrator();
+        await this.opening.start();
         return false;
       case 'unknown-command':
         this.emit(
@@ -200,11 +192,16 @@ export class Session {
         this.emit(entry.error(parsed.reason));
         return false;
       case 'command': {
-        const view = await this.view();
-        const budget = parsed.definition.name === 'budget' ? await this.budgetView() : undefined;
-        const waitingFor = this.waitingFor();
-        const result = parsed.definition.run({ args: parsed.args, registry: this.registry, ...(view ? { project: view } : {}), ...(budget ? { budget } : {}), ...(waitingFor ? { waitingFor } : {}) });
-        return this.apply(result);
+        const context = await commandContext(parsed.definition.name, parsed.args, {
+          ports: this.ports,
+          registry: this.registry,
+          project: this.project,
+          agents: this.agents,
+          gates: this.gates,
+          builder: this.builder,
+          waitingFor: () => this.waitingFor(),
+        });
+        return this.apply(parsed.definition.run(context));
       }
       case 'text':
         await this.answer(parsed.text);
@@ -218,13 +215,9 @@ export class Session {
       this.builder.cancel();
       await this.builder.stop();
     }
-    if ((result.kind === 'gate' || result.kind === 'confirm' || result.kind === 'review') && this.builder.running()) {
-      this.emit(entry.error('The build is running — wait for it, or press Ctrl+C (or !pause) to stop it, before moving the pipeline.'));
-      return false;
-    }
-    if ((result.kind === 'gate' || result.kind === 'pipeline' || result.kind === 'confirm' || result.kind === 'build' || result.kind === 'review') && this.agents.active()) {
-      const what = this.agents.waitingFor() ? 'is waiting for your answer — answer it' : 'is working — wait for it';
-      this.emit(entry.error(`The agent ${what}, or press Ctrl+C to cancel its turn, before moving the pipeline.`));
+    const refusal = busyRefusal(result, { building: this.builder.running(), agentActive: this.agents.active(), agentWaiting: this.agents.waitingFor() !== undefined });
+    if (refusal) {
+      this.emit(entry.error(refusal));
       return false;
     }
     switch (result.kind) {
@@ -235,7 +228,7 @@ export class Session {
         await this.gates.pass(this.project!, result.gate);
         return false;
       case 'pipeline':
-        await this.pauseOrResume(result.event);
+        this.emit(await pauseOrResume(this.ports, this.project!, result.event, (project) => this.registerQuietly(project)));
         return false;
       case 'confirm':
         this.dialog = { kind: 'confirm', action: result.action };
@@ -272,44 +265,6 @@ export class Session {
     if (stage === 'critique' || stage === 'security') await this.agents.kickoff(stage);
   }
 
-  private async budgetView(): Promise<BudgetView | undefined> {
-    const budget = this.ports.budget;
-    if (!budget) return undefined;
-    const contextUse = await this.agents.contextUse();
-    const project = this.project ? await budget.projectSpending(this.project.id) : undefined;
-    return { summary: budget.spending.finish(), ledger: budget.ledger.snapshot(), ...(contextUse ? { contextUse } : {}), ...(project ? { project } : {}) };
-  }
-
-  private async startOrchestrator(): Promise<void> {
-    if (this.project) {
-      this.emit(entry.info(`The Orchestrator is already running for ${this.project.handoff.project.name}. Type !status to see where it stands.`));
-      return;
-    }
-    this.dialog = { kind: 'none' };
-    const setup = await checkSetup(this.ports.config);
-    if (!setup.ok) {
-      this.emit(setup.block);
-      return;
-    }
-    // Broken agent files and a missing API key are said once, up front.
-    await this.agents.check();
-    const projects = setup.context.registered_projects;
-    if (projects.length > 0) {
-      this.dialog = { kind: 'resume-menu', projects, platforms: setup.platforms };
-      this.emit(resumeMenu(projects));
-      return;
-    }
-    this.emit(entry.success('✓ Setup verified — no registered projects found. Starting a new project.'));
-    for (const block of bannerBlocks(setup.context, this.registry)) this.emit(block);
-    this.beginWelcome(setup.platforms);
-  }
-
-  private beginWelcome(platforms: readonly Platform[]): void {
-    this.emit(buildTargetsBlock(platforms));
-    this.dialog = { kind: 'welcome', step: { kind: 'brief', platforms } };
-    this.emit(entry.plain(WELCOME_QUESTIONS.brief));
-  }
-
   /** Plain text: an answer to the pending question, a hint, or words for the agent. */
   private async answer(text: string): Promise<void> {
     const dialog = this.dialog;
@@ -318,15 +273,16 @@ export class Session {
       case 'none':
         return this.talkToAgent(text);
       case 'resume-menu':
-        return this.chooseFromMenu(text, dialog);
-      case 'welcome': {
-        const result = await answerWelcome(dialog.step, text, this.ports, (input) => this.emit(input));
-        if (result.kind === 'ask') this.dialog = { kind: 'welcome', step: result.step };
-        else await this.createProject(result.draft, dialog.step.platforms);
-        return;
-      }
+        return this.opening.chooseFromMenu(text, dialog);
+      case 'welcome':
+        return this.opening.answerQuestion(text, dialog.step);
       case 'confirm':
-        return this.confirm(text, dialog.action);
+        this.dialog = { kind: 'none' };
+        return answerConfirm(text, dialog.action, {
+          build: () => this.gates.pass(this.project!, 'build', true),
+          skip: (taskId) => this.builder.skip(this.project!, taskId),
+          reset: () => this.reset(this.project!),
+        }, (input) => this.emit(input));
     }
   }
 
@@ -346,85 +302,10 @@ export class Session {
     await this.agents.say(position.stage, text);
   }
 
-  private agentActivity(): string {
-    if (this.builder.running()) return ' — building';
-    switch (this.agents.state()) {
-      case 'running':
-        return ' — working';
-      case 'waiting':
-        return ' — waiting for you';
-      case 'idle':
-        return '';
-    }
-  }
-
-  private async chooseFromMenu(text: string, dialog: Extract<Dialog, { kind: 'resume-menu' }>): Promise<void> {
-    if (/^n(ew)?$/i.test(text)) {
-      const context = await this.ports.config.readContext();
-      if (context.kind === 'ok') for (const block of bannerBlocks(context.value, this.registry)) this.emit(block);
-      this.beginWelcome(dialog.platforms);
-      return;
-    }
-    const choice = Number(text);
-    const chosen = Number.isInteger(choice) ? dialog.projects[choice - 1] : undefined;
-    if (!chosen) {
-      this.emit(entry.error(`Type a number from 1 to ${dialog.projects.length} to resume a project, or N for a new one.`));
-      return;
-    }
-    const result = await resumeProject(this.ports, chosen);
-    for (const e of result.entries) this.emit(e);
-    if (result.project) {
-      this.project = result.project;
-      this.dialog = { kind: 'none' };
-      await this.agents.check();
-    }
-  }
-
-  private async createProject(draft: DraftProject, platforms: readonly Platform[]): Promise<void> {
-    const result = await openNewProject(this.ports, draft);
-    for (const e of result.entries) this.emit(e);
-    if (result.project) {
-      this.project = result.project;
-      this.dialog = { kind: 'none' };
-      this.emitStatus();
-      await this.agents.kickoff('discovery');
-    } else {
-      this.dialog = { kind: 'welcome', step: askDirectoryAgain(platforms, draft) };
-    }
-  }
-
-  private async pauseOrResume(event: 'PAUSE' | 'RESUME'): Promise<void> {
-    const project = this.project!;
-    const outcome = await project.send({ type: event }, event === 'PAUSE' ? '!pause' : '!resume');
+  private async reset(project: OpenProject): Promise<void> {
+    const entries = await resetProject(this.ports, project, () => this.agents.forget(project.id));
     await this.registerQuietly(project);
-    const label = STAGE_INFO[outcome.to.stage].label;
-    this.emit(
-      event === 'PAUSE'
-        ? entry.success(`Paused in ${label}; state saved to ${this.ports.projects.handoffPath(project.id)}. Type !resume to continue, or leave and pick the project from the menu later.`)
-        : entry.success(`Resumed ${label}; ${agentLabel(outcome.to.stage)} is active. ${unfinishedBuildHint(outcome.to.stage, project.handoff)}`.trim()),
-    );
-  }
-
-  private async confirm(text: string, action: ConfirmAction): Promise<void> {
-    this.dialog = { kind: 'none' };
-    if (text.trim().toLowerCase() !== 'yes') {
-      this.emit(entry.info(cancelledMessage(action)));
-      return;
-    }
-    switch (action.kind) {
-      case 'build':
-        await this.gates.pass(this.project!, 'build', true);
-        return;
-      case 'skip':
-        await this.builder.skip(this.project!, action.taskId);
-        return;
-      case 'reset': {
-        const project = this.project!;
-        const entries = await resetProject(this.ports, project, () => this.agents.forget(project.id));
-        await this.registerQuietly(project);
-        for (const e of entries) this.emit(e);
-      }
-    }
+    for (const e of entries) this.emit(e);
   }
 
   /** Pauses the pipeline for the runtime (a budget stop); resolves once saved. */
@@ -449,37 +330,9 @@ export class Session {
     }
   }
 
-  private place(): Place {
-    if (!this.project) return { kind: 'no-project' };
-    const position = this.project.position();
-    return { kind: 'project', stage: position.stage, paused: position.paused };
-  }
-
-  private async view(): Promise<OpenProjectView | undefined> {
-    if (!this.project) return undefined;
-    return {
-      handoff: this.project.handoff,
-      position: this.project.position(),
-      stale: await this.gates.stale(this.project),
-      agentState: this.agents.state(),
-      handoffPath: this.ports.projects.handoffPath(this.project.id),
-      marked: await this.builder.skipMarks(this.project),
-    };
-  }
-
   private waitingFor(): string | undefined {
-    switch (this.dialog.kind) {
-      case 'none':
-        return this.builder.waitingFor(this.project);
-      case 'resume-menu':
-        return 'a project number or N';
-      case 'welcome':
-        return welcomeWaitingFor(this.dialog.step);
-      case 'confirm':
-        return 'yes to confirm';
-    }
+    return this.dialog.kind === 'none' ? this.builder.waitingFor(this.project) : dialogWaitingFor(this.dialog);
   }
-
 
   private emit(input: EntryInput): void {
     if (input.tone === 'error') this.errorsThisLine++;
