@@ -84,38 +84,47 @@ describe('a dirty tree before !build', BUILD_TEST, () => {
   });
 });
 
+/**
+ * A two-task build killed while TASK-002 waits on a slow model turn, after it wrote a
+ * half-finished file and TASK-001 is DONE; the third scripted turn finishes it on resume.
+ */
+async function killedDuringTask002(maxWorkers: number) {
+  const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
+  const b = await setUpBuild({
+    settings: { max_workers: maxWorkers },
+    tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }],
+    builder: {
+      'TASK-002': [
+        builderTurn('TASK-002', [writeFile('src/square.js', 'export function square(n) {\n  // half-written\n')]),
+        // The kill lands while the server holds this answer back.
+        builderTurn('TASK-002', [reportStatus({ summary: 'never delivered' })], { kind: 'slow', delayMs: 60_000 }),
+        buildsFiles('TASK-002', square),
+      ],
+    },
+  });
+  const script = path.join(makeTempDir('codesleuth-script-'), 'script.txt');
+  writeFileSync(script, `${[...toBuildLines(b.dir), '!build', 'yes'].join('\n')}\n`);
+  const cli = spawnCli({ home: b.h.home, args: ['--script', script], env: modelEnv(b.server) });
+  const recordOf = (id: string) => {
+    try {
+      return readHandoff(b.artifacts()).tasks.find((t) => t.id === id);
+    } catch {
+      return undefined; // not registered or being written
+    }
+  };
+  await waitUntil('TASK-001 DONE and TASK-002 waiting on its slow turn', () => recordOf('TASK-001')?.status === 'DONE' && laneCalls(b.server, 'builder', 'TASK-002').length === 2, 30_000);
+  process.kill(cli.pid, 'SIGKILL');
+  await cli.exitCode();
+  return { b, recordOf };
+}
+
 describe('a kill in the middle of a task', BUILD_TEST, () => {
   it('resumes with !continue: the IN-PROGRESS task restarts from its checkpoint, the DONE one is not redone, no worktree is left', async () => {
-    const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
-    const b = await setUpBuild({
-      settings: { max_workers: 2 },
-      tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }],
-      builder: {
-        'TASK-002': [
-          builderTurn('TASK-002', [writeFile('src/square.js', 'export function square(n) {\n  // half-written\n')]),
-          // The kill lands while the server holds this answer back.
-          builderTurn('TASK-002', [reportStatus({ summary: 'never delivered' })], { kind: 'slow', delayMs: 60_000 }),
-          buildsFiles('TASK-002', square),
-        ],
-      },
-    });
-    const script = path.join(makeTempDir('codesleuth-script-'), 'script.txt');
-    writeFileSync(script, `${[...toBuildLines(b.dir), '!build', 'yes'].join('\n')}\n`);
-    const cli = spawnCli({ home: b.h.home, args: ['--script', script], env: modelEnv(b.server) });
-    const recordStatus = (id: string) => {
-      try {
-        return readHandoff(b.artifacts()).tasks.find((t) => t.id === id)?.status;
-      } catch {
-        return undefined; // not registered or being written
-      }
-    };
-    await waitUntil('TASK-001 DONE and TASK-002 waiting on its slow turn', () => recordStatus('TASK-001') === 'DONE' && laneCalls(b.server, 'builder', 'TASK-002').length === 2, 30_000);
-    process.kill(cli.pid, 'SIGKILL');
-    await cli.exitCode();
+    const { b, recordOf } = await killedDuringTask002(2);
 
     const artifacts = b.artifacts();
     const done = taskRecord(artifacts, 'TASK-001');
-    expect(recordStatus('TASK-002')).toBe('IN-PROGRESS');
+    expect(recordOf('TASK-002')?.status).toBe('IN-PROGRESS');
     expect(leftovers(b.dir).worktrees).toEqual([path.join(artifacts, 'worktrees', 'TASK-002-1')]);
     const callsBefore = { builder: laneCalls(b.server, 'builder', 'TASK-001').length, critic: laneCalls(b.server, 'critic', 'TASK-001').length };
     expect(callsBefore).toEqual({ builder: 1, critic: 2 });
@@ -146,31 +155,7 @@ describe('a kill in the middle of a task', BUILD_TEST, () => {
 
 describe('a kill in the middle of a task working in the project directory (max_workers 1)', BUILD_TEST, () => {
   it('sets what the task had written aside to a ref named for it without asking, restarts it from its checkpoint, and loses nothing', async () => {
-    const square = moduleWithTest('square', 'return n * n;', 'assert.equal(square(3), 9);');
-    const b = await setUpBuild({
-      settings: { max_workers: 1 },
-      tasks: [DOUBLE_TASK, { id: 'TASK-002', title: 'Square helper', files: square }],
-      builder: {
-        'TASK-002': [
-          builderTurn('TASK-002', [writeFile('src/square.js', 'export function square(n) {\n  // half-written\n')]),
-          builderTurn('TASK-002', [reportStatus({ summary: 'never delivered' })], { kind: 'slow', delayMs: 60_000 }),
-          buildsFiles('TASK-002', square),
-        ],
-      },
-    });
-    const script = path.join(makeTempDir('codesleuth-script-'), 'script.txt');
-    writeFileSync(script, `${[...toBuildLines(b.dir), '!build', 'yes'].join('\n')}\n`);
-    const cli = spawnCli({ home: b.h.home, args: ['--script', script], env: modelEnv(b.server) });
-    const recordOf = (id: string) => {
-      try {
-        return readHandoff(b.artifacts()).tasks.find((t) => t.id === id);
-      } catch {
-        return undefined; // not registered or being written
-      }
-    };
-    await waitUntil('TASK-001 DONE and TASK-002 waiting on its slow turn', () => recordOf('TASK-001')?.status === 'DONE' && laneCalls(b.server, 'builder', 'TASK-002').length === 2, 30_000);
-    process.kill(cli.pid, 'SIGKILL');
-    await cli.exitCode();
+    const { b, recordOf } = await killedDuringTask002(1);
 
     // The half-written file is in the project itself, uncommitted, and HANDOFF says where the task started.
     const head = git(b.dir, 'rev-parse', 'HEAD');

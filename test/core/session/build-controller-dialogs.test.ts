@@ -3,7 +3,7 @@ import type { TaskResult } from '../../../src/core/build/task-result.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/core/tools/types.js';
 import { blankRecord } from '../../../src/core/build/task-outcome.js';
 import { blockedResult, doneResult, runRecord, task } from '../build/build-fixtures.js';
-import { builds, cleanUp, latch, setUp, START, type Harness, type Step } from './build-controller-fixtures.js';
+import { builds, cleanUp, heldStep, latch, setUp, START, type Harness, type Step } from './build-controller-fixtures.js';
 
 /*
  * What the Builder asks the person and what their answers do, over real stores: the dirty-tree
@@ -357,13 +357,7 @@ describe('BuildController: !retry and !skip', () => {
   });
 
   it('!skip of a BLOCKED task while another task runs: asks at once, refuses the running one, and the build goes on with the dependent', async () => {
-    const running = latch();
-    const release = latch();
-    const held: Step = async (request) => {
-      running.open();
-      await release.promise;
-      return doneResult(request.task.id);
-    };
+    const { step: held, running, release } = heldStep();
     const h = await setUp({
       tasks: [task('TASK-001'), task('TASK-002', ['TASK-001']), task('TASK-003')],
       steps: { 'TASK-001': [(r) => blockedResult(r.task.id)], 'TASK-002': [builds], 'TASK-003': [held] },

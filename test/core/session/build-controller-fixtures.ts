@@ -327,3 +327,15 @@ export function latch<T = void>(): { promise: Promise<T>; open: (value: T) => vo
   });
   return { promise, open };
 }
+
+/** A step that holds its task running until the test releases it, then reports DONE. */
+export function heldStep(): { step: Step; running: ReturnType<typeof latch<void>>; release: ReturnType<typeof latch<void>> } {
+  const running = latch();
+  const release = latch();
+  const step: Step = async (request) => {
+    running.open();
+    await release.promise;
+    return doneResult(request.task.id);
+  };
+  return { step, running, release };
+}

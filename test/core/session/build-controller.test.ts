@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { abortedResult, doneResult, runRecord, shaOf, task } from '../build/build-fixtures.js';
-import { builds, cleanUp, latch, setUp, START, untilAborted, type Step } from './build-controller-fixtures.js';
+import { builds, cleanUp, heldStep, latch, setUp, START, untilAborted, type Step } from './build-controller-fixtures.js';
 
 /*
  * The Builder as the person meets it, over real stores and a scripted execute(): the run from
@@ -255,13 +255,7 @@ describe('BuildController: stopping and going on', () => {
   });
 
   it('says so and changes nothing when the build is started twice', async () => {
-    const running = latch();
-    const release = latch();
-    const held: Step = async (request) => {
-      running.open();
-      await release.promise;
-      return doneResult(request.task.id);
-    };
+    const { step: held, running, release } = heldStep();
     const h = await setUp({ tasks: [task('TASK-001')], steps: { 'TASK-001': [held] } });
     const first = h.controller.start(h.project);
     await running.promise;
