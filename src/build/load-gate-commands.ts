@@ -1,36 +1,56 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { detectGateCommands, packageJsonSubsetSchema, type GateCommand, type GateDetection } from '../core/build/gate-commands.js';
+import { detectGateCommands, packageJsonSubsetSchema, SET_HINT, type GateCommand, type GateDetection } from '../core/build/gate-commands.js';
+import { detectFromProjectFiles, makefileName, type ProjectFiles } from '../core/build/gate-detection.js';
 import { gateScriptsOf } from '../core/build/gate-scripts.js';
 import { errorMessage } from '../core/errors.js';
 
 /**
- * Reads `<projectDir>/package.json` and detects its gate commands. A missing or unreadable
- * file, or one that is not JSON, becomes `problem` (with no commands), never a throw: the
- * person then sets the gate commands by hand.
+ * Detects the project's gate commands: from `<projectDir>/package.json` when there is one (and
+ * it gives a gate or a problem), else from its other files (Cargo.toml, go.mod, Python files,
+ * a Makefile). An unreadable or invalid package.json becomes `problem` (with no commands),
+ * never a throw: the person then sets the gate commands with !gates.
  */
 export async function loadGateCommands(projectDir: string): Promise<GateDetection> {
   const file = path.join(projectDir, 'package.json');
-  let text: string;
+  let text: string | undefined;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return {
-      commands: [],
-      notes: [],
-      problem: missing
-        ? `${file} does not exist; set the gate commands by hand (e.g. [{"name": "test", "command": "make test"}])`
-        : `could not read ${file}: ${errorMessage(error)}`,
-    };
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      return { commands: [], notes: [], problem: `could not read ${file}: ${errorMessage(error)}; fix it, or type ${SET_HINT}` };
+    }
   }
+  if (text === undefined) return detectFromProjectFiles(await readProjectFiles(projectDir));
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { commands: [], notes: [], problem: `${file} is not valid JSON (${errorMessage(error)}); fix it or set the gate commands by hand` };
+    return { commands: [], notes: [], problem: `${file} is not valid JSON (${errorMessage(error)}); fix it, or type ${SET_HINT}` };
   }
-  return detectGateCommands(json);
+  const fromPackage = detectGateCommands(json);
+  if (fromPackage.commands.length > 0 || fromPackage.problem !== undefined) return fromPackage;
+  const fromFiles = detectFromProjectFiles(await readProjectFiles(projectDir));
+  return fromFiles.commands.length > 0 ? fromFiles : fromPackage;
+}
+
+/** What gate detection reads from a project's top folder (missing or unreadable files are left out). */
+export async function readProjectFiles(projectDir: string): Promise<ProjectFiles> {
+  const names = await readdir(projectDir).catch(() => [] as string[]);
+  const textOf = (name: string) => readFile(path.join(projectDir, name), 'utf8').catch(() => undefined);
+  const testFiles = names.includes('tests') ? await readdir(path.join(projectDir, 'tests')).catch(() => [] as string[]) : [];
+  const makefile = makefileName(names);
+  const requirementFiles = names.filter((name) => /^requirements[\w.-]*\.txt$/.test(name)).sort();
+  const requirements = (await Promise.all(requirementFiles.map(textOf))).filter((t) => t !== undefined);
+  const pyproject = names.includes('pyproject.toml') ? await textOf('pyproject.toml') : undefined;
+  const makeText = makefile !== undefined ? await textOf(makefile) : undefined;
+  return {
+    names,
+    pythonTests: testFiles.some((name) => name.endsWith('.py')),
+    ...(makeText !== undefined ? { makefile: makeText } : {}),
+    ...(pyproject !== undefined ? { pyproject } : {}),
+    ...(requirements.length > 0 ? { requirements: requirements.join('\n') } : {}),
+  };
 }
 
 /**

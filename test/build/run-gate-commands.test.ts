@@ -150,13 +150,59 @@ describe('runGateCommands on a real project', () => {
 
 describe('loadGateCommands', () => {
   it.each([
-    ['no package.json', undefined, /package\.json does not exist; set the gate commands by hand/],
-    ['package.json that is not JSON', '{ "scripts": ', /package\.json is not valid JSON/],
+    ['package.json that is not JSON', '{ "scripts": ', /package\.json is not valid JSON .*type !gates set test <command>/],
     ['scripts of the wrong shape', '{ "scripts": { "test": 1 } }', /package\.json is not what was expected:\n- scripts\.test:/],
   ])('reports %s as a problem, not a throw', async (_title, text, problem) => {
     if (text !== undefined) await writeFile(path.join(dir, 'package.json'), text);
     const result = await loadGateCommands(dir);
     expect(result.commands).toEqual([]);
     expect(result.problem).toMatch(problem);
+  });
+});
+
+describe('loadGateCommands beyond package.json', () => {
+  it('says what it looked for and what to type when the project has no file it knows', async () => {
+    await writeFile(path.join(dir, 'README.md'), '# x\n');
+    const result = await loadGateCommands(dir);
+    expect(result.commands).toEqual([]);
+    expect(result.notes.join('\n')).toContain('type !gates set test <command>');
+  });
+
+  it('reads a Go module and a Makefile with its own test target', async () => {
+    await writeFile(path.join(dir, 'go.mod'), 'module example.com/x\n');
+    await writeFile(path.join(dir, 'Makefile'), 'test:\n\tgo test -race ./...\n');
+    const result = await loadGateCommands(dir);
+    expect(result.commands).toEqual([
+      { name: 'test', command: 'make test' },
+      { name: 'build', command: 'go build ./...' },
+    ]);
+    expect(result.sources).toEqual({ test: 'Makefile target "test"', build: 'go.mod' });
+  });
+
+  it('uses pytest when a requirements file names it and tests/ holds Python', async () => {
+    await mkdir(path.join(dir, 'tests'));
+    await writeFile(path.join(dir, 'tests', 'test_sums.py'), 'def test_x():\n    assert True\n');
+    await writeFile(path.join(dir, 'requirements-dev.txt'), 'pytest>=8\n');
+    expect((await loadGateCommands(dir)).commands).toEqual([{ name: 'test', command: 'python3 -m pytest' }]);
+  });
+
+  it('uses unittest when pyproject.toml does not name pytest', async () => {
+    await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "sums"\n');
+    const result = await loadGateCommands(dir);
+    expect(result.commands).toEqual([{ name: 'test', command: 'python3 -m unittest discover' }]);
+    expect(result.sources).toEqual({ test: 'pyproject.toml (pytest is not named, so unittest)' });
+  });
+
+  it('keeps package.json first when it has gate scripts, and falls back to the other files when it has none', async () => {
+    await writeFile(path.join(dir, 'Cargo.toml'), '[package]\nname = "x"\n');
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'node --test' } }));
+    const first = await loadGateCommands(dir);
+    expect(first.commands).toEqual([{ name: 'test', command: 'npm test' }]);
+    expect(first.sources).toEqual({ test: 'package.json script "test": node --test' });
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'node .' } }));
+    expect((await loadGateCommands(dir)).commands).toEqual([
+      { name: 'test', command: 'cargo test' },
+      { name: 'build', command: 'cargo build' },
+    ]);
   });
 });

@@ -37,10 +37,15 @@ export const packageJsonSubsetSchema = z.object({
 /** What `npm init` writes for `test`: a script that always fails, so it is no gate. */
 const NPM_INIT_TEST = /^echo "Error: no test specified" && exit 1$/;
 
+/** What the person types to set a gate themselves. */
+export const SET_HINT = '!gates set test <command>';
+
 /** The detected gates, with notes on what was left out and why (for the person at the gate). */
 export interface GateDetection {
   readonly commands: readonly GateCommand[];
   readonly notes: readonly string[];
+  /** Where each detected gate came from, by gate name (`package.json script "test": vitest run`, `Cargo.toml`). */
+  readonly sources?: Readonly<Record<string, string>>;
   /** Set when package.json could not be read as expected; `commands` is then empty. */
   readonly problem?: string;
 }
@@ -55,12 +60,13 @@ export function detectGateCommands(packageJson: unknown): GateDetection {
     return {
       commands: [],
       notes: [],
-      problem: `package.json is not what was expected:\n${formatZodIssues(parsed.error)}\n"scripts" should map script names to command strings; fix package.json or set the gate commands by hand.`,
+      problem: `package.json is not what was expected:\n${formatZodIssues(parsed.error)}\n"scripts" should map script names to command strings; fix package.json, or type ${SET_HINT}.`,
     };
   }
   const scripts = parsed.data.scripts ?? {};
   const commands: GateCommand[] = [];
   const notes: string[] = [];
+  const sources: Record<string, string> = {};
   for (const gate of GATE_ORDER) {
     const script = SCRIPT_NAMES[gate].find((name) => Object.hasOwn(scripts, name) && scripts[name]!.trim() !== '');
     if (script === undefined) continue;
@@ -69,11 +75,12 @@ export function detectGateCommands(packageJson: unknown): GateDetection {
       continue;
     }
     commands.push({ name: gate, command: gate === 'test' ? 'npm test' : `npm run ${script}` });
+    sources[gate] = `package.json script "${script}": ${scripts[script]!.trim()}`;
   }
   if (commands.length === 0) {
-    notes.push('no lint, typecheck, test or build script found; set the gate commands by hand before building');
+    notes.push(`no lint, typecheck, test or build script found in package.json; add one, or type ${SET_HINT}`);
   }
-  return { commands, notes };
+  return { commands, notes, sources };
 }
 
 /** The shape a person's override is stored in: `[{ "name": "test", "command": "make check" }, ...]`. */

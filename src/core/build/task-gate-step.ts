@@ -1,4 +1,4 @@
-import type { GateCommand } from './gate-commands.js';
+import { SET_HINT, type GateCommand } from './gate-commands.js';
 import { firstFailure, receiptsPass, type Receipt } from './receipts.js';
 import { nextAfterGateFailure, type GateRun } from './repair-policy.js';
 import type { TaskRunEnding } from './task-result.js';
@@ -12,8 +12,8 @@ import type { ClockPort, GatesPort, TaskRunOptions } from './task-runner-ports.j
 /** The receipt the runtime records when the project states no gate commands at all. */
 export function noGatesReceipt(at: string): Receipt {
   const outputTail =
-    'The project has no gate commands: package.json has no lint, typecheck, test or build script (and the person set none). ' +
-    'Add a test script that runs the project\'s tests (for example "test": "node --test") so the runtime can check the work.';
+    'The project has no gate commands: none were found in its files (package.json scripts, Cargo.toml, go.mod, Python tests, Makefile targets) and the person set none. ' +
+    `The person can type ${SET_HINT} (for example !gates set test node --test) so the runtime can check the work; a Node project can instead add a "test" script to package.json.`;
   return { gate: 'gates', command: '(none found)', exitCode: null, timedOut: false, durationMs: 0, outputSha256: '0'.repeat(64), outputTail, at };
 }
 

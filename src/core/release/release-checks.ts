@@ -79,7 +79,7 @@ export function runtimeHoldReasons(checks: ReleaseChecks): string[] {
   const { clean } = checks;
   if (!clean.worktree.ok) reasons.push(`the build's HEAD could not be checked out into a clean worktree: ${clean.worktree.message}`);
   else if (clean.gates.commands.length === 0) {
-    reasons.push(`no gate commands to run in the clean worktree${clean.gates.problem ? ` (${clean.gates.problem})` : ''}; set them in HANDOFF.json build.gateCommands`);
+    reasons.push(`no gate commands to run in the clean worktree${clean.gates.problem ? ` (${clean.gates.problem})` : ''}; type !gates set test <command> to set them`);
   } else {
     for (const gate of clean.gates.commands) {
       const receipt = clean.gates.receipts.find((r) => r.gate === gate.name);

@@ -32,7 +32,7 @@ describe('detectGateCommands', () => {
 
   it('notes when nothing can gate the build', () => {
     expect(detectGateCommands({ scripts: { start: 'node .' } }).notes).toEqual([
-      'no lint, typecheck, test or build script found; set the gate commands by hand before building',
+      'no lint, typecheck, test or build script found in package.json; add one, or type !gates set test <command>',
     ]);
   });
 
@@ -45,7 +45,7 @@ describe('detectGateCommands', () => {
     expect(result.commands).toEqual([]);
     expect(result.problem).toContain('package.json is not what was expected');
     expect(result.problem).toContain(field);
-    expect(result.problem).toContain('set the gate commands by hand');
+    expect(result.problem).toContain('type !gates set test <command>');
   });
 });
 
