@@ -37,6 +37,7 @@ export function createBuildEnvironment(deps: BuildEnvironmentDeps): BuildEnviron
     patrol: { taskTimeLimitMs: deps.settings.task_time_limit_minutes * 60_000 },
     worktreeRoot: (projectId) => path.join(deps.homeDir, 'artifacts', projectId, 'worktrees'),
     gateScripts: loadGateScripts,
+    detectGates: loadGateCommands,
     every(ms, fn) {
       const timer = setInterval(fn, ms);
       timer.unref();

@@ -1,5 +1,6 @@
 import type { BudgetCommandResult, BudgetView } from '../budget/budget-view.js';
 import type { AutonomyMode } from '../build/build-record.js';
+import type { GatesChange } from '../build/gate-settings.js';
 import type { MarkedTask } from '../build/scheduler.js';
 import type { Handoff } from '../handoff/handoff.schema.js';
 import type { StaleApproval } from '../pipeline/approvals.js';
@@ -50,6 +51,8 @@ export type BuildAction =
   /** Asks first (naming the dependents), while the build runs too; the yes comes back as ConfirmAction skip. */
   | { readonly kind: 'skip'; readonly taskId: string }
   | { readonly kind: 'autonomy'; readonly mode: AutonomyMode }
+  /** `!gates`: show the gate commands, or change the person's own list. */
+  | { readonly kind: 'gates'; readonly change: GatesChange }
   | { readonly kind: 'continue' };
 
 /** What the person asks of the Critic, Security and Verifier stages beyond their gates. */

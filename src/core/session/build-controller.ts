@@ -16,6 +16,7 @@ import { finishRun, prepareRun } from './build-launch.js';
 import { TaskActions } from './task-actions.js';
 import { RunWatch } from './run-watch.js';
 import { preflight, setAsideInterrupted, settleDirtyTree, type PreflightQuestion } from './build-preflight.js';
+import { actOnGates } from './gates-action.js';
 import { buildingLine, decisionsWaiting, stoppedText } from './build-messages.js';
 
 type Waiting = PreflightQuestion | { readonly kind: 'continue'; readonly resolve: () => void };
@@ -149,7 +150,7 @@ export class BuildController {
     return this.chooseForDirtyTree(waiting, text.trim().toLowerCase()).then(() => true);
   }
 
-  /** One of !decide, !retry, !skip (confirmed), !autonomy, !continue, or !build in a later stage. */
+  /** One of !decide, !retry, !skip (confirmed), !autonomy, !gates, !continue, or !build in a later stage. */
   async act(project: OpenProject, action: BuildAction): Promise<void> {
     switch (action.kind) {
       case 'start':
@@ -174,6 +175,13 @@ export class BuildController {
         );
         return;
       }
+      case 'gates':
+        return actOnGates(project, action.change, {
+          state: this.state,
+          ...(this.ports.build ? { detect: (dir: string) => this.ports.build!.detectGates(dir) } : {}),
+          running: () => this.running(),
+          emit: (input) => this.host.emit(input),
+        });
       case 'decide':
         return this.tasks.decide(project, action.id, action.answer);
       case 'retry':

@@ -1,5 +1,5 @@
 import type { AgentEvent, UsageEvent } from '../agent/agent-types.js';
-import type { GateCommand } from '../build/gate-commands.js';
+import type { GateCommand, GateDetection } from '../build/gate-commands.js';
 import type { GateScripts } from '../build/gate-scripts.js';
 import type { PatrolConfig } from '../build/patrol.js';
 import type { Receipt } from '../build/receipts.js';
@@ -43,6 +43,8 @@ export interface BuildEnvironmentPort {
   execute(request: TaskExecution): Promise<TaskResult>;
   /** The bodies of the package.json scripts the gates run in `dir` (`override`: the person's commands), to record. */
   gateScripts(dir: string, override?: readonly GateCommand[]): Promise<GateScripts>;
+  /** The gate commands detected from the project's files in `dir` (package.json, Cargo.toml, go.mod, Python, Makefile), for !gates. */
+  detectGates(dir: string): Promise<GateDetection>;
   /** Where a project's task worktrees go (outside the person's repository). */
   worktreeRoot(projectId: string): string;
   readonly maxWorkers: number;

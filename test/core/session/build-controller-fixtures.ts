@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentEvent } from '../../../src/core/agent/agent-types.js';
+import type { GateDetection } from '../../../src/core/build/gate-commands.js';
 import type { TaskResult } from '../../../src/core/build/task-result.js';
 import type { GitError, Snapshot } from '../../../src/core/git/git-results.js';
 import { gitFail, gitOk } from '../../../src/core/git/git-results.js';
@@ -76,6 +77,8 @@ export interface Harness {
   readonly steps: Record<string, Step[]>;
   /** The gate scripts the project's package.json has when a build starts (none unless a test sets some). */
   gateScripts: Record<string, string>;
+  /** What !gates detects from the project's files (nothing unless a test sets some). */
+  detected: GateDetection;
   /** All the text the host was given, one entry a line. */
   text(): string;
   /** The last board shown (undefined once cleared). */
@@ -218,6 +221,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
     },
     worktreeRoot: (projectId) => path.join(home.scratch, 'worktrees', projectId),
     gateScripts: async () => ({ ...harness.gateScripts }),
+    detectGates: async () => harness.detected,
     maxWorkers: options.maxWorkers ?? 1,
     patrol: { taskTimeLimitMs: 60 * 60_000 },
     every(_ms, fn) {
@@ -273,6 +277,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
     projectDir,
     steps,
     gateScripts: {},
+    detected: { commands: [], notes: ['no gate commands found'] },
     text: () => seen.said.map((s) => s.text).join('\n'),
     board: () => seen.lives.at(-1),
     advance: (ms) => {

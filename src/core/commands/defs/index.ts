@@ -7,6 +7,7 @@ import { decideCommand } from './decide.js';
 import { retryCommand } from './retry.js';
 import { skipCommand } from './skip.js';
 import { criticCommand } from './critic.js';
+import { gatesCommand } from './gates.js';
 import { helpCommand } from './help.js';
 import { pauseCommand } from './pause.js';
 import { pipelineCommand } from './pipeline.js';
@@ -37,6 +38,7 @@ export function createBuiltinRegistry(): CommandRegistry {
     skipCommand,
     continueCommand,
     autonomyCommand,
+    gatesCommand,
     pauseCommand,
     resumeCommand,
     resetCommand,
