@@ -90,6 +90,23 @@ describe('--script FILE', () => {
     expect(readJson<HandoffJson>(project.handoffFile)).toMatchObject({ stage: 'discovery', version: 0 });
   });
 
+  it('shows the gates detected from a Go project, stores !gates set test in HANDOFF.json and says what to type after a mistake', async () => {
+    const h = makeHome({ setupComplete: true });
+    const project = await createProject(h, 'gopher');
+    writeFileSync(path.join(project.dir, 'go.mod'), 'module example.com/gopher\n');
+    const run = await runHeadless({ home: h.home, script: ['Start agent 0', '1', '!gates', '!gates set test node --test', '!gates set Test x', '!gates'] });
+    expect(run.stdout).toContain('  test       go test ./...   (from go.mod)');
+    expect(run.stdout).toContain('Gate test replaced: node --test');
+    expect(run.stdout).toContain('"Test" is not a gate name');
+    expect(run.stdout).toContain('Gate commands in force, set by you (HANDOFF.json build.gateCommands), run in this order:\n  test       node --test\n  build      go build ./...');
+    expect(run.stdout).toContain('1 line failed.');
+    expect(run.code).toBe(1);
+    expect(readJson<{ build?: { gateCommands?: unknown } }>(project.handoffFile).build?.gateCommands).toEqual([
+      { name: 'test', command: 'node --test' },
+      { name: 'build', command: 'go build ./...' },
+    ]);
+  });
+
   it('names a script file that cannot be read (exit 2)', async () => {
     const h = makeHome({ setupComplete: true });
     const missing = path.join(makeTempDir(), 'nope.txt');
