@@ -66,7 +66,9 @@ export function busyRefusal(result: CommandResult, busy: Busy): string | undefin
   if ((result.kind === 'gate' || result.kind === 'confirm' || result.kind === 'review') && busy.building) {
     return 'The build is running — wait for it, or press Ctrl+C (or !pause) to stop it, before moving the pipeline.';
   }
-  if ((result.kind === 'gate' || result.kind === 'pipeline' || result.kind === 'confirm' || result.kind === 'build' || result.kind === 'review') && busy.agentActive) {
+  // `!gates` with nothing after it only reads: it may look while an agent works.
+  const readsOnly = result.kind === 'build' && result.action.kind === 'gates' && result.action.change.kind === 'show';
+  if ((result.kind === 'gate' || result.kind === 'pipeline' || result.kind === 'confirm' || result.kind === 'build' || result.kind === 'review') && busy.agentActive && !readsOnly) {
     const what = busy.agentWaiting ? 'is waiting for your answer — answer it' : 'is working — wait for it';
     return `The agent ${what}, or press Ctrl+C to cancel its turn, before moving the pipeline.`;
   }

@@ -3,6 +3,7 @@ import { createBuiltinRegistry } from '../../../src/core/commands/defs/index.js'
 import { gatesCommand, parseGatesArgs } from '../../../src/core/commands/defs/gates.js';
 import { applyGatesChange, renderGates } from '../../../src/core/build/gate-settings.js';
 import type { GateDetection } from '../../../src/core/build/gate-commands.js';
+import { busyRefusal } from '../../../src/core/session/session-status.js';
 
 const registry = createBuiltinRegistry();
 
@@ -78,6 +79,17 @@ describe('renderGates', () => {
   it('says what to type when there are no gates, with the problem found', () => {
     expect(renderGates({ commands: [], notes: [], problem: '/p/package.json is not valid JSON' })).toBe(
       'No gate commands: /p/package.json is not valid JSON.\nEvery task fails its gates until there is one. Type !gates set test <command>, e.g. !gates set test npm test.',
+    );
+  });
+});
+
+describe('!gates while an agent works', () => {
+  const busy = { building: false, agentActive: true, agentWaiting: false };
+
+  it('shows the gates, but a change waits for the agent', () => {
+    expect(busyRefusal({ kind: 'build', action: { kind: 'gates', change: { kind: 'show' } } }, busy)).toBeUndefined();
+    expect(busyRefusal({ kind: 'build', action: { kind: 'gates', change: { kind: 'reset' } } }, busy)).toBe(
+      'The agent is working — wait for it, or press Ctrl+C to cancel its turn, before moving the pipeline.',
     );
   });
 });
