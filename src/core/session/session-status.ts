@@ -70,7 +70,9 @@ export function busyRefusal(result: CommandResult, busy: Busy): string | undefin
   const readsOnly = result.kind === 'build' && result.action.kind === 'gates' && result.action.change.kind === 'show';
   if ((result.kind === 'gate' || result.kind === 'pipeline' || result.kind === 'confirm' || result.kind === 'build' || result.kind === 'review') && busy.agentActive && !readsOnly) {
     const what = busy.agentWaiting ? 'is waiting for your answer — answer it' : 'is working — wait for it';
-    return `The agent ${what}, or press Ctrl+C to cancel its turn, before moving the pipeline.`;
+    // A settings change (!gates set) moves no stage, so it is not called moving the pipeline.
+    const before = result.kind === 'build' && result.action.kind === 'gates' ? 'before changing the gate commands' : 'before moving the pipeline';
+    return `The agent ${what}, or press Ctrl+C to cancel its turn, ${before}.`;
   }
   return undefined;
 }

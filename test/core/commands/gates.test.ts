@@ -89,7 +89,7 @@ describe('!gates while an agent works', () => {
   it('shows the gates, but a change waits for the agent', () => {
     expect(busyRefusal({ kind: 'build', action: { kind: 'gates', change: { kind: 'show' } } }, busy)).toBeUndefined();
     expect(busyRefusal({ kind: 'build', action: { kind: 'gates', change: { kind: 'reset' } } }, busy)).toBe(
-      'The agent is working — wait for it, or press Ctrl+C to cancel its turn, before moving the pipeline.',
+      'The agent is working — wait for it, or press Ctrl+C to cancel its turn, before changing the gate commands.',
     );
   });
 });
