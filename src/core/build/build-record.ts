@@ -47,6 +47,8 @@ export const taskRecordSchema = z.strictObject({
   concerns: z.array(z.string()).default([]),
   /** BLOCKED / STALLED: why, in words a person can act on. */
   reason: z.string().optional(),
+  /** BLOCKED because its review ran out of rounds: the person's call (!retry or !skip). Cleared when the task starts again. */
+  escalated: z.literal(true).optional(),
   receipts: z.array(receiptRecordSchema).default([]),
   changedFiles: z.array(z.string()).default([]),
   inputTokens: z.number().int().min(0).default(0),

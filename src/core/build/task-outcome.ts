@@ -36,7 +36,7 @@ export function blankRecord(id: string): TaskRecord {
 /** The record of a task that starts (again); `inPlace` when it runs in the project directory, from that commit. */
 export function startedRecord(previous: TaskRecord | undefined, id: string, now: string, inPlace?: { readonly base: string | null }): TaskRecord {
   const base: TaskRecord = previous ?? blankRecord(id);
-  const { reason: _reason, finishedAt: _finished, inPlace: _before, ...rest } = base;
+  const { reason: _reason, finishedAt: _finished, inPlace: _before, escalated: _escalated, ...rest } = base;
   return { ...rest, status: 'IN-PROGRESS', attempts: base.attempts + 1, startedAt: now, ...(inPlace ? { inPlace: { base: inPlace.base } } : {}) };
 }
 
@@ -148,7 +148,8 @@ export function recordFromResult(
   }
   // An escalated task records the rounds it went through, as a DONE one does.
   const reviewRounds = result.kind === 'escalated' && result.reviews ? reviewRoundsRun(result.reviews) : previous.reviewRounds;
-  return { record: { ...common, status: 'BLOCKED', reviewRounds, reason: aside(reasonOf(result), ending.setAside) }, decisions };
+  const escalated = result.kind === 'escalated' ? { escalated: true as const } : {};
+  return { record: { ...common, status: 'BLOCKED', reviewRounds, ...escalated, reason: aside(reasonOf(result), ending.setAside) }, decisions };
 }
 
 /** Where a stopped task's leftovers went, and (in place) that the person's own uncommitted edits went with them and how to restore them. */

@@ -58,7 +58,6 @@ export class BuildController {
       confirm: (action, prompt) => host.confirm(action, prompt),
       run: () => this.run,
       start: (project) => this.start(project),
-      requeued: (taskId) => this.watch.requeued(taskId),
     });
   }
 
@@ -92,7 +91,10 @@ export class BuildController {
 
   /** Decisions nobody answered yet (the running build's, else the project's) and reviews escalated to the person. */
   private openDecisions(project: OpenProject | undefined): string[] {
-    return decisionsWaiting(this.run?.progress().decisions ?? project?.handoff.build?.decisions ?? [], this.watch.escalatedTasks());
+    const progress = this.run?.progress();
+    const records = progress?.records ?? project?.handoff.tasks ?? [];
+    const escalated = records.filter((r) => r.escalated && r.status === 'BLOCKED').map((r) => r.id);
+    return decisionsWaiting(progress?.decisions ?? project?.handoff.build?.decisions ?? [], escalated);
   }
 
   /** Starts (or goes on with) the build of the project's task graph. Resolves when it settles or waits for the person. */

@@ -14,12 +14,10 @@ export interface RunWatchHost extends TaskBoardHost {
 
 /**
  * Follows a build run's tasks for the person: the live board, each task's end in the
- * transcript, reviews escalated to the person, and a bell as soon as a task needs them.
+ * transcript, and a bell as soon as a task needs the person (a question or an escalated review).
  */
 export class RunWatch {
   private readonly board: TaskBoard;
-  /** Tasks whose review was escalated to the person, until they run again or are skipped. */
-  private readonly escalated = new Set<string>();
   /** Tasks finished in this run, and how many had when a task last rang for the person (so the build's end does not ring twice for it). */
   private finishedTasks = 0;
   private rangAt: number | undefined;
@@ -43,17 +41,13 @@ export class RunWatch {
   /** The run's observer over `graph`; `afterTask` may hold the run after a DONE task. */
   observer(graph: TaskGraph, afterTask: (record: TaskRecord) => Promise<void>): BuildObserver {
     return {
-      taskStarted: (taskId, where) => {
-        this.escalated.delete(taskId);
-        this.board.started(graph, taskId, where);
-      },
+      taskStarted: (taskId, where) => this.board.started(graph, taskId, where),
       taskEvent: (taskId, event) => this.board.event(graph, taskId, event),
       taskPhase: (taskId, phase) => this.board.phase(graph, taskId, phase),
       taskFinished: (record, result) => {
         this.board.finished(record.id);
         this.host.emit(describeTaskEnd(record, result));
         this.finishedTasks += 1;
-        if (result.kind === 'escalated') this.escalated.add(record.id);
         if (result.kind === 'needs_context' || result.kind === 'escalated') {
           // The person is needed now, not when the whole build settles (the status bar says so too).
           this.host.bell();
@@ -69,15 +63,5 @@ export class RunWatch {
   /** Whether the build's end rings: not when it stops waiting right after a task rang for the same thing. */
   ringsAtEnd(ending: BuildEnding): boolean {
     return !(ending.kind === 'waiting' && this.rangAt === this.finishedTasks);
-  }
-
-  /** Reviews escalated to the person and not yet run again or skipped. */
-  escalatedTasks(): string[] {
-    return [...this.escalated];
-  }
-
-  /** The task was queued to run again (or skipped): its escalation is over. */
-  requeued(taskId: string): void {
-    this.escalated.delete(taskId);
   }
 }

@@ -22,8 +22,6 @@ export interface TaskActionsHost {
   run(): BuildRun | undefined;
   /** Starts the build (after a change, when none runs). */
   start(project: OpenProject): Promise<void>;
-  /** `taskId` was queued again or skipped: whatever it asked the person to settle is settled. */
-  requeued(taskId: string): void;
 }
 
 /** The statuses !retry takes. */
@@ -123,7 +121,6 @@ export class TaskActions {
       const records = existing ? progress.records.map((r) => (r.id === id ? { ...r, status: to } : r)) : [...progress.records, { ...blankRecord(id), status: to }];
       return { ...progress, records };
     });
-    this.host.requeued(id);
     if (to === 'SKIPPED') {
       const dependents = graph.tasks.filter((t) => t.depends_on.includes(id)).map((t) => t.id);
       const one = dependents.length === 1;

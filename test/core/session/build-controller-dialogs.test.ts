@@ -3,7 +3,8 @@ import type { TaskResult } from '../../../src/core/build/task-result.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../../src/core/tools/types.js';
 import { blankRecord } from '../../../src/core/build/task-outcome.js';
 import { blockedResult, doneResult, runRecord, task } from '../build/build-fixtures.js';
-import { builds, cleanUp, heldStep, latch, setUp, START, type Harness, type Step } from './build-controller-fixtures.js';
+import { BuildController } from '../../../src/core/session/build-controller.js';
+import { builds, cleanUp, emptySeen, heldStep, latch, recordingHost, setUp, START, type Harness, type Step } from './build-controller-fixtures.js';
 
 /*
  * What the Builder asks the person and what their answers do, over real stores: the dirty-tree
@@ -283,6 +284,19 @@ describe('BuildController: what only the person can settle, mid-build', () => {
     await h.controller.act(h.project, { kind: 'retry', taskId: 'TASK-001' });
     expect((await h.stored()).tasks.map((r) => r.status)).toEqual(['DONE']);
     expect(h.controller.waitingFor(h.project)).toBeUndefined();
+  });
+
+  it('an escalation is kept in HANDOFF.json: a restarted session still shows it in the status bar, and !skip settles it', async () => {
+    const h = await setUp({ tasks: [task('TASK-001')], steps: { 'TASK-001': [escalated] } });
+    await h.controller.start(h.project);
+    expect((await h.stored()).tasks).toEqual([expect.objectContaining({ id: 'TASK-001', status: 'BLOCKED', escalated: true })]);
+
+    // A new controller knows nothing of the run that escalated: the record says it.
+    const restarted = new BuildController(h.ports, recordingHost(emptySeen(), []));
+    expect(restarted.waitingFor(h.project)).toBe("your call on TASK-001's escalated review (!retry or !skip)");
+    await restarted.skip(h.project, 'TASK-001');
+    expect((await h.stored()).tasks.map((r) => r.status)).toEqual(['SKIPPED']);
+    expect(restarted.waitingFor(h.project)).toBeUndefined();
   });
 
   it('the status bar counts the open decisions and names the escalations together', async () => {

@@ -162,7 +162,8 @@ function fakeGit(projectDir: string, head: string | null): FakeGit {
   return git;
 }
 
-function recordingHost(seen: Seen, context: { name: string; text: string }[]): BuildHost {
+/** A host that records what the controller says and asks in `seen`. */
+export function recordingHost(seen: Seen, context: { name: string; text: string }[]): BuildHost {
   return {
     emit: (input) => seen.said.push(input),
     live: (text) => seen.lives.push(text),
@@ -261,7 +262,7 @@ export async function setUp(options: { tasks: readonly Task[]; steps?: Record<st
     const moved = await project.send({ type: 'GATE', gate, evidence: valid(...names) }, `!${gate}`);
     if (!moved.moved) throw new Error(`the ${gate} gate did not open`);
   }
-  const seen: Seen = { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [], confirms: [], completed: 0 };
+  const seen = emptySeen();
   const controller = new BuildController(ports, recordingHost(seen, [{ name: 'TDD.md', text: '# TDD' }]));
   const artifact = async (name: string) => {
     const read = await ports.projects.readArtifact(project.id, name);
@@ -343,4 +344,9 @@ export function heldStep(): { step: Step; running: ReturnType<typeof latch<void>
     return doneResult(request.task.id);
   };
   return { step, running, release };
+}
+
+/** Nothing seen yet. */
+export function emptySeen(): Seen {
+  return { said: [], lives: [], bells: 0, changed: 0, pauses: [], stale: [], confirms: [], completed: 0 };
 }
