@@ -15,9 +15,10 @@ export function releaseVerdictLabel(verdict: ReleaseCheckVerdict): string {
 
 /** Pure: the verdict of the latest release check in the history, if there was one. */
 export function latestReleaseCheck(handoff: Pick<Handoff, 'history'>): ReleaseCheckVerdict | undefined {
+  const verdicts: readonly ReleaseCheckVerdict[] = ['SHIP', 'HOLD'];
   for (let i = handoff.history.length - 1; i >= 0; i -= 1) {
-    const match = /^release verdict (SHIP|HOLD)$/.exec(handoff.history[i]!.event);
-    if (match) return match[1] as ReleaseCheckVerdict;
+    const verdict = verdicts.find((v) => handoff.history[i]!.event === releaseVerdictLabel(v));
+    if (verdict) return verdict;
   }
   return undefined;
 }

@@ -21,24 +21,27 @@ export interface CommandSources {
 
 /**
  * What the command `name` sees when it runs: the open project, what the session waits for, and
- * spending. Spending is read for !budget only, as it asks the agent runtime for context use.
+ * spending. Spending is read for !budget only, as it asks the agent runtime for context use;
+ * the skip marks for !status only.
  */
 export async function commandContext(name: string, args: string, sources: CommandSources): Promise<CommandContext> {
-  const view = await projectView(sources);
+  const view = await projectView(sources, name === 'status');
   const budget = name === 'budget' ? await budgetView(sources) : undefined;
   const waitingFor = sources.waitingFor();
   return { args, registry: sources.registry, ...(view ? { project: view } : {}), ...(budget ? { budget } : {}), ...(waitingFor ? { waitingFor } : {}) };
 }
 
-async function projectView({ project, ports, gates, agents, builder }: CommandSources): Promise<OpenProjectView | undefined> {
+/** `withMarks`: the tasks built without a skipped one, which only !status shows (reading them may read TASK-GRAPH.md). */
+async function projectView({ project, ports, gates, agents, builder }: CommandSources, withMarks: boolean): Promise<OpenProjectView | undefined> {
   if (!project) return undefined;
+  const marked = withMarks ? await builder.skipMarks(project) : undefined;
   return {
     handoff: project.handoff,
     position: project.position(),
     stale: await gates.stale(project),
     agentState: agents.state(),
     handoffPath: ports.projects.handoffPath(project.id),
-    marked: await builder.skipMarks(project),
+    ...(marked ? { marked } : {}),
   };
 }
 
